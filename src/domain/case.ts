@@ -1,0 +1,142 @@
+import { ageOn, parseCpr, type Cpr, type LocalDate } from "./cpr.js";
+import { forumForAge, type Forum, type Municipality } from "./municipality.js";
+
+/** The seed (001) asks for "maks. 3-5 linjer" per agenda text: we enforce the upper bound. */
+export const MAX_LINES = 5;
+/** Five lines of a normal form field; also keeps each stored row far below Table Storage limits. */
+export const MAX_CHARS = 500;
+
+export const CASE_STATES = ["raised"] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** What the caseworker typed into the raise-case form, exactly as typed. */
+export interface CaseDraft {
+  cpr: string;
+  health: string;
+  social: string;
+  question: string;
+  department: string;
+  acute: boolean;
+  acuteReason: string;
+}
+
+export const DRAFT_FIELDS = ["cpr", "health", "social", "question", "department", "acuteReason"] as const;
+export type DraftField = (typeof DRAFT_FIELDS)[number];
+
+export type FieldErrorCode =
+  | "required"
+  | "too-many-lines"
+  | "too-long"
+  | "cpr.format"
+  | "cpr.date"
+  | "cpr.too-young"
+  | "cpr.future"
+  | "department.unknown";
+
+export type FieldErrors = Partial<Record<DraftField, FieldErrorCode>>;
+
+/** A draft that passed validation, with what follows from it. */
+export interface ValidCase {
+  cpr: Cpr;
+  age: number;
+  forum: Forum;
+  health: string;
+  social: string;
+  question: string;
+  department: string;
+  acute: boolean;
+  acuteReason: string;
+}
+
+export type DraftValidation = { ok: true; value: ValidCase } | { ok: false; errors: FieldErrors };
+
+/**
+ * Checks a raise-case draft (SPEC §3). Age is judged on `judgedOn` — the date of the
+ * meeting the case is booked into, or today before booking exists.
+ */
+export function validateDraft(draft: CaseDraft, municipality: Municipality, judgedOn: LocalDate): DraftValidation {
+  const errors: FieldErrors = {};
+  const text = (field: "health" | "social" | "question" | "acuteReason", required: boolean) => {
+    const error = checkText(draft[field], required);
+    if (error) errors[field] = error;
+  };
+  text("health", true);
+  text("social", true);
+  text("question", true);
+  text("acuteReason", draft.acute);
+  if (!municipality.departments.includes(draft.department)) {
+    errors.department = draft.department.trim() === "" ? "required" : "department.unknown";
+  }
+
+  let cpr: Cpr | undefined;
+  let age = 0;
+  let forum: Forum | undefined;
+  if (draft.cpr.trim() === "") {
+    errors.cpr = "required";
+  } else {
+    const parsed = parseCpr(draft.cpr);
+    if (!parsed.ok) {
+      errors.cpr = parsed.error;
+    } else {
+      cpr = parsed.cpr;
+      age = ageOn(cpr.birthDate, judgedOn);
+      forum = forumForAge(municipality, age);
+      if (age < 0) errors.cpr = "cpr.future";
+      else if (!forum) errors.cpr = "cpr.too-young";
+    }
+  }
+
+  if (Object.keys(errors).length > 0 || !cpr || !forum) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      cpr,
+      age,
+      forum,
+      health: normalise(draft.health),
+      social: normalise(draft.social),
+      question: normalise(draft.question),
+      department: draft.department,
+      acute: draft.acute,
+      acuteReason: draft.acute ? normalise(draft.acuteReason) : "",
+    },
+  };
+}
+
+function checkText(value: string, required: boolean): FieldErrorCode | undefined {
+  const trimmed = normalise(value);
+  if (trimmed === "") return required ? "required" : undefined;
+  if (trimmed.length > MAX_CHARS) return "too-long";
+  if (trimmed.split("\n").length > MAX_LINES) return "too-many-lines";
+  return undefined;
+}
+
+function normalise(value: string): string {
+  return value.replace(/\r\n?/g, "\n").trim();
+}
+
+/** A stored case as the rest of the product sees it. Sensitive fields are decrypted. */
+export interface CaseRecord {
+  tenantId: string;
+  caseNo: number;
+  reference: string;
+  state: CaseState;
+  cprDigits: string;
+  age: number;
+  forumId: string;
+  department: string;
+  health: string;
+  social: string;
+  question: string;
+  acute: boolean;
+  acuteReason: string;
+  raisedBy: string;
+  raisedByName: string;
+  raisedAt: string;
+  version: number;
+}
+
+/** "SP-0042": short enough to say on the phone, unique per municipality. */
+export function caseReference(caseNo: number): string {
+  return `SP-${String(caseNo).padStart(4, "0")}`;
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+/**
+ * Everything that differs between municipalities. Norddjurs Kommune's way of working
+ * (seeds/001_55811b281ae63ad2.txt) is the default in `config/municipalities.json`.
+ */
+export const forumSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,32}$/, "forum id: små bogstaver, tal og bindestreg"),
+    name: z.string().min(1).max(80),
+    minAge: z.number().int().min(0).max(130),
+    maxAge: z.number().int().min(0).max(130).optional(),
+  })
+  .refine((f) => f.maxAge === undefined || f.maxAge >= f.minAge, {
+    message: "maxAge must be at least minAge",
+  });
+
+const principalList = z.array(z.string().min(1)).default([]);
+
+export const municipalitySchema = z
+  .object({
+    tenantId: z.string().min(1),
+    name: z.string().min(1),
+    /** Departments a raising caseworker can belong to; names are configuration (SPEC: the 2026 reform). */
+    departments: z.array(z.string().min(1).max(60)).min(1),
+    /** Citizens younger than this are not handled by the forums. */
+    minimumAge: z.number().int().min(0).max(30).default(15),
+    forums: z.array(forumSchema).min(1),
+    roles: z
+      .object({
+        /** Entra object ids of employment caseworkers who may raise cases. */
+        caseworkers: principalList,
+        coordinators: z.record(z.string(), principalList).default({}),
+        socialCaseworkers: principalList,
+        managers: principalList,
+        administrators: principalList,
+      })
+      .default({}),
+  })
+  .superRefine((m, ctx) => {
+    const ids = new Set<string>();
+    for (const forum of m.forums) {
+      if (ids.has(forum.id)) ctx.addIssue({ code: "custom", message: `forum id "${forum.id}" is used twice` });
+      ids.add(forum.id);
+    }
+    const sorted = [...m.forums].sort((a, b) => a.minAge - b.minAge);
+    if ((sorted[0]?.minAge ?? 0) > m.minimumAge) {
+      ctx.addIssue({ code: "custom", message: `no forum takes citizens aged ${m.minimumAge}` });
+    }
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1]!;
+      const next = sorted[i]!;
+      if (prev.maxAge === undefined || prev.maxAge + 1 !== next.minAge) {
+        ctx.addIssue({
+          code: "custom",
+          message: `forums "${prev.id}" and "${next.id}" must cover consecutive ages (gap or overlap at ${next.minAge})`,
+        });
+      }
+    }
+    if (sorted[sorted.length - 1]?.maxAge !== undefined) {
+      ctx.addIssue({ code: "custom", message: "the oldest forum must have no maxAge" });
+    }
+  });
+
+export type Municipality = z.infer<typeof municipalitySchema>;
+export type Forum = z.infer<typeof forumSchema>;
+
+/**
+ * The forum for a citizen of `age` (seed 001: "op til og med 29 år" → unge, "30 år og ældre" → voksne).
+ * Returns undefined below the municipality's minimum age.
+ */
+export function forumForAge(municipality: Municipality, age: number): Forum | undefined {
+  if (age < municipality.minimumAge) return undefined;
+  return municipality.forums.find((f) => age >= f.minAge && (f.maxAge === undefined || age <= f.maxAge));
+}
+
+export function isCaseworker(municipality: Municipality, aadObjectId: string): boolean {
+  return municipality.roles.caseworkers.includes(aadObjectId);
+}

@@ -1,0 +1,29 @@
+import type { CaseRecord } from "./case.js";
+
+/** A new case as the use case hands it to storage; the repository assigns the number. */
+export type NewCase = Omit<CaseRecord, "caseNo" | "reference" | "version">;
+
+export interface RaisedCase {
+  record: CaseRecord;
+  /** False when the same form submission was seen before and the earlier case is returned. */
+  created: boolean;
+}
+
+/**
+ * Where cases live. Implementations own keys, eTags and encryption; every call is
+ * scoped to one tenant.
+ */
+export interface CaseRepository {
+  /**
+   * Stores a case once per `submissionId` (one rendered form): a double click or a
+   * re-delivered activity returns the case created the first time.
+   */
+  raise(submissionId: string, draft: NewCase): Promise<RaisedCase>;
+  /** The caseworker's own cases, newest first. */
+  listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
+  get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}

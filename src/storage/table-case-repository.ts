@@ -1,0 +1,215 @@
+import { RestError, TableClient, type TableEntityResult } from "@azure/data-tables";
+import { caseReference, type CaseRecord, type CaseState } from "../domain/case.js";
+import { cprLookupKey } from "../domain/cpr.js";
+import type { CaseRepository, NewCase, RaisedCase } from "../domain/ports.js";
+import { assertWithinTableLimits } from "./entity-limits.js";
+import type { FieldCipher } from "./field-cipher.js";
+import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
+
+interface CaseEntity {
+  partitionKey: string;
+  rowKey: string;
+  caseNo: number;
+  state: string;
+  cprSealed: string;
+  cprLookup: string;
+  age: number;
+  forumId: string;
+  department: string;
+  healthSealed: string;
+  socialSealed: string;
+  questionSealed: string;
+  acute: boolean;
+  acuteReasonSealed: string;
+  raisedBy: string;
+  raisedByName: string;
+  raisedAt: string;
+  version: number;
+}
+
+const SENSITIVE = ["cpr", "health", "social", "question", "acuteReason"] as const;
+type Sensitive = (typeof SENSITIVE)[number];
+
+const COUNTER_ATTEMPTS = 20;
+
+export class TableCaseRepository implements CaseRepository {
+  constructor(
+    private readonly cases: TableClient,
+    private readonly index: TableClient,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  async raise(submissionId: string, draft: NewCase): Promise<RaisedCase> {
+    const tenantId = assertSafeKeyPart(draft.tenantId, "tenant id");
+    const user = assertSafeKeyPart(draft.raisedBy, "user id");
+    assertSafeKeyPart(submissionId, "submission id");
+    const submissionKey = { pk: keys.submissionPartition(tenantId, user), rk: submissionId };
+
+    // A form seen before: finish and return its case (it may have been cut off half-way).
+    const earlier = await this.readSubmission(submissionKey.pk, submissionKey.rk);
+    if (earlier !== undefined) return this.completeRaise(earlier, draft, false);
+
+    const caseNo = await this.nextCaseNo(tenantId);
+    try {
+      await this.index.createEntity({ partitionKey: submissionKey.pk, rowKey: submissionKey.rk, caseNo });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // A concurrent double click claimed the form first; its number wins and ours stays unused.
+      const winner = await this.readSubmission(submissionKey.pk, submissionKey.rk);
+      if (winner === undefined) throw error;
+      return this.completeRaise(winner, draft, false);
+    }
+    return this.completeRaise(caseNo, draft, true);
+  }
+
+  async listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]> {
+    const pk = keys.raisedByPartition(assertSafeKeyPart(tenantId, "tenant id"), assertSafeKeyPart(aadObjectId, "user id"));
+    const numbers: number[] = [];
+    const pages = this.index
+      .listEntities<{ caseNo: number }>({ queryOptions: { filter: `PartitionKey eq '${escapeOData(pk)}'`, select: ["caseNo"] } })
+      .byPage({ maxPageSize: limit });
+    for await (const page of pages) {
+      for (const row of page) if (numbers.length < limit) numbers.push(row.caseNo);
+      break;
+    }
+    const records = await Promise.all(numbers.map((n) => this.get(tenantId, n)));
+    return records.filter((r): r is CaseRecord => r !== undefined);
+  }
+
+  async get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined> {
+    try {
+      const entity = await this.cases.getEntity<CaseEntity>(keys.casePartition(tenantId, caseNo), CASE_ROW);
+      return this.toRecord(tenantId, entity);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Writes the case row and its "mine sager" index row; both writes tolerate a repeat. */
+  private async completeRaise(caseNo: number, draft: NewCase, created: boolean): Promise<RaisedCase> {
+    const existing = await this.get(draft.tenantId, caseNo);
+    if (existing) return { record: existing, created: false };
+    const entity = this.toEntity(caseNo, draft);
+    assertWithinTableLimits(entity as unknown as Record<string, unknown>);
+    try {
+      await this.cases.createEntity(entity);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      created = false;
+    }
+    await this.index.upsertEntity(
+      {
+        partitionKey: keys.raisedByPartition(draft.tenantId, draft.raisedBy),
+        rowKey: keys.invertedCaseNo(caseNo),
+        caseNo,
+      },
+      "Replace",
+    );
+    const stored = await this.get(draft.tenantId, caseNo);
+    if (!stored) throw new Error("Case vanished after it was written");
+    return { record: stored, created };
+  }
+
+  private async nextCaseNo(tenantId: string): Promise<number> {
+    const pk = keys.counterPartition(tenantId);
+    for (let attempt = 0; attempt < COUNTER_ATTEMPTS; attempt++) {
+      let current: TableEntityResult<{ last: number }> | undefined;
+      try {
+        current = await this.index.getEntity<{ last: number }>(pk, COUNTER_ROW);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      try {
+        if (!current) {
+          await this.index.createEntity({ partitionKey: pk, rowKey: COUNTER_ROW, last: 1 });
+          return 1;
+        }
+        const next = current.last + 1;
+        await this.index.updateEntity({ partitionKey: pk, rowKey: COUNTER_ROW, last: next }, "Replace", {
+          etag: current.etag,
+        });
+        return next;
+      } catch (error) {
+        if (!isConflict(error) && !isPreconditionFailed(error)) throw error;
+        await sleep(5 + Math.random() * 20 * (attempt + 1));
+      }
+    }
+    throw new Error("Could not allocate a case number: too much contention");
+  }
+
+  private async readSubmission(pk: string, rk: string): Promise<number | undefined> {
+    try {
+      return (await this.index.getEntity<{ caseNo: number }>(pk, rk)).caseNo;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private sealContext(tenantId: string, caseNo: number, field: Sensitive): string {
+    return `${tenantId}|${caseNo}|${field}`;
+  }
+
+  private toEntity(caseNo: number, draft: NewCase): CaseEntity {
+    const seal = (field: Sensitive, value: string) =>
+      this.cipher.encrypt(value, this.sealContext(draft.tenantId, caseNo, field));
+    return {
+      partitionKey: keys.casePartition(draft.tenantId, caseNo),
+      rowKey: CASE_ROW,
+      caseNo,
+      state: draft.state,
+      cprSealed: seal("cpr", draft.cprDigits),
+      cprLookup: cprLookupKey(draft.cprDigits, this.cipher.lookupKey),
+      age: draft.age,
+      forumId: draft.forumId,
+      department: draft.department,
+      healthSealed: seal("health", draft.health),
+      socialSealed: seal("social", draft.social),
+      questionSealed: seal("question", draft.question),
+      acute: draft.acute,
+      acuteReasonSealed: seal("acuteReason", draft.acuteReason),
+      raisedBy: draft.raisedBy,
+      raisedByName: draft.raisedByName,
+      raisedAt: draft.raisedAt,
+      version: 1,
+    };
+  }
+
+  private toRecord(tenantId: string, e: CaseEntity): CaseRecord {
+    const open = (field: Sensitive, sealed: string) =>
+      this.cipher.decrypt(sealed, this.sealContext(tenantId, e.caseNo, field));
+    return {
+      tenantId,
+      caseNo: e.caseNo,
+      reference: caseReference(e.caseNo),
+      state: e.state as CaseState,
+      cprDigits: open("cpr", e.cprSealed),
+      age: e.age,
+      forumId: e.forumId,
+      department: e.department,
+      health: open("health", e.healthSealed),
+      social: open("social", e.socialSealed),
+      question: open("question", e.questionSealed),
+      acute: e.acute,
+      acuteReason: open("acuteReason", e.acuteReasonSealed),
+      raisedBy: e.raisedBy,
+      raisedByName: e.raisedByName,
+      raisedAt: e.raisedAt,
+      version: e.version,
+    };
+  }
+}
+
+function escapeOData(value: string): string {
+  return value.replace(/'/g, "''");
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof RestError ? error.statusCode : undefined;
+}
+const isConflict = (error: unknown) => statusOf(error) === 409;
+const isNotFound = (error: unknown) => statusOf(error) === 404;
+const isPreconditionFailed = (error: unknown) => statusOf(error) === 412;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

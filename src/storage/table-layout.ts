@@ -1,0 +1,37 @@
+/**
+ * Every table and key shape in one place. Every partition key starts with the tenant
+ * id, so one deployment can serve many municipalities without their rows meeting.
+ *
+ * cases      PK `{tenant}|case|{caseNo}`            RK `case`  — the case itself; later issues
+ *            add `event|…`, `outbox|…` and `audit|…` rows to the same partition so a
+ *            decision and its notifications commit in one batch transaction.
+ * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
+ *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
+ *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
+ */
+export const TABLES = {
+  cases: "cases",
+  caseIndex: "caseindex",
+} as const;
+
+export const CASE_ROW = "case";
+export const COUNTER_ROW = "case";
+
+export const keys = {
+  casePartition: (tenantId: string, caseNo: number) => `${tenantId}|case|${caseNo}`,
+  counterPartition: (tenantId: string) => `${tenantId}|counter`,
+  submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
+  raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,
+  /** Row keys sort ascending, so the newest case gets the smallest key. */
+  invertedCaseNo: (caseNo: number) => String(9_999_999_999 - caseNo).padStart(10, "0"),
+};
+
+/** Characters Table Storage forbids in keys, plus control characters. */
+const FORBIDDEN_KEY_CHARS = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
+
+export function assertSafeKeyPart(value: string, what: string): string {
+  if (value.length === 0 || value.length > 256 || FORBIDDEN_KEY_CHARS.test(value) || value.includes("|")) {
+    throw new Error(`Invalid ${what} for a table key`);
+  }
+  return value;
+}

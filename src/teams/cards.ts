@@ -1,0 +1,80 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as ACData from "adaptivecards-templating";
+import { CardFactory, type Attachment } from "botbuilder";
+
+/** The data each template in `cards/` is expanded with. One entry per view. */
+export interface CardData {
+  "case-form": {
+    verb: string;
+    submissionId: string;
+    maxLines: number;
+    maxChars: number;
+    formError: string;
+    values: { cpr: string; health: string; social: string; question: string; department: string; acute: string; acuteReason: string };
+    errors: { cpr: string; health: string; social: string; question: string; department: string; acuteReason: string };
+    departments: { title: string; value: string }[];
+  };
+  "case-raised": {
+    reference: string;
+    repeated: boolean;
+    acute: boolean;
+    maskedCpr: string;
+    age: number;
+    forumName: string;
+    department: string;
+    raisedAt: string;
+    nextStep: string;
+  };
+  "my-cases": {
+    count: number;
+    summary: string;
+    cases: { reference: string; maskedCpr: string; age: number; stateText: string; stateColor: string; forumName: string; raisedAt: string }[];
+  };
+  help: {
+    greeting: string;
+    forums: { ageRange: string; name: string }[];
+  };
+}
+
+export type CardName = keyof CardData;
+
+export const CARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../cards");
+
+/** Templates are read once per process, not per turn. */
+const templates = new Map<string, ACData.Template>();
+
+function template(name: CardName): ACData.Template {
+  let t = templates.get(name);
+  if (!t) {
+    t = new ACData.Template(JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), "utf8")));
+    templates.set(name, t);
+  }
+  return t;
+}
+
+export type CardJson = { type: "AdaptiveCard"; [key: string]: unknown };
+
+/** Expands a template; the result is the card JSON Teams receives. */
+export function renderCard<N extends CardName>(name: N, data: CardData[N]): CardJson {
+  return template(name).expand({ $root: data }) as CardJson;
+}
+
+export function cardAttachment<N extends CardName>(name: N, data: CardData[N]): Attachment {
+  return CardFactory.adaptiveCard(renderCard(name, data));
+}
+
+export function templateNames(): string[] {
+  return readdirSync(CARDS_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""));
+}
+
+/**
+ * Makes user text inert in a TextBlock: Teams renders a markdown subset, so brackets,
+ * emphasis and list markers typed by a user could otherwise form links or formatting.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+}

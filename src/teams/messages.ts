@@ -1,0 +1,40 @@
+import { MAX_CHARS, MAX_LINES, type FieldErrorCode } from "../domain/case.js";
+
+/** Danish text for domain error codes. The domain speaks codes; users read this. */
+export function fieldErrorText(code: FieldErrorCode, minimumAge: number): string {
+  switch (code) {
+    case "required":
+      return "Feltet skal udfyldes.";
+    case "too-many-lines":
+      return `Skriv højst ${MAX_LINES} linjer.`;
+    case "too-long":
+      return `Skriv højst ${MAX_CHARS} tegn.`;
+    case "cpr.format":
+      return "CPR-nummeret skal have 10 cifre: DDMMÅÅ-XXXX (bindestreg valgfri).";
+    case "cpr.date":
+      return "CPR-nummeret indeholder ikke en gyldig fødselsdato.";
+    case "cpr.too-young":
+      return `Borgeren er under ${minimumAge} år. Sparringsforum behandler borgere fra ${minimumAge} år.`;
+    case "cpr.future":
+      return "Fødselsdatoen i CPR-nummeret ligger i fremtiden.";
+    case "department.unknown":
+      return "Vælg en afdeling fra listen.";
+  }
+}
+
+export const TEXT = {
+  formHasErrors: "Sagen er ikke sendt. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.",
+  storageDown:
+    "Sparring kunne ikke gemme sagen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk på knappen igen om lidt.",
+  notCaseworker:
+    "Du er ikke registreret som sagsbehandler i Sparring, så du kan ikke oprette sager. Kontakt jeres Sparring-administrator, hvis det er en fejl.",
+  unknownTenant: "Din organisation er ikke sat op til at bruge Sparring.",
+  expiredForm: "Formularen kunne ikke læses. Skriv **ny sag** for at få en ny formular.",
+  personalChatOnly: "Sager oprettes i en personlig chat med mig, så borgerens oplysninger ikke står i kanalen. Åbn en chat med Sparring og skriv **ny sag**.",
+  notUnderstood: "Det forstod jeg ikke.",
+  genericError: "Der skete en fejl i Sparring. Intet er ændret — prøv igen om lidt.",
+  nextStepRaised: (forum: string) =>
+    `Sagen er sendt til ${forum}. Du får besked her i chatten, når den er sat på et møde, og når forummet har truffet en beslutning.`,
+  stateText: { raised: "Oprettet" } as Record<string, string>,
+  greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
+};

@@ -1,0 +1,6 @@
+/** Every card action verb, one place. A test checks that each verb on a card has a handler. */
+export const VERBS = {
+  submitCase: "case.submit",
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
