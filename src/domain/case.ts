@@ -63,7 +63,7 @@ export function validateDraft(draft: CaseDraft, municipality: Municipality, judg
   text("health", true);
   text("social", true);
   text("question", true);
-  text("acuteReason", draft.acute);
+  if (draft.acute) text("acuteReason", true);
   if (!municipality.departments.includes(draft.department)) {
     errors.department = draft.department.trim() === "" ? "required" : "department.unknown";
   }

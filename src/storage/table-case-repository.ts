@@ -27,8 +27,8 @@ interface CaseEntity {
   version: number;
 }
 
-const SENSITIVE = ["cpr", "health", "social", "question", "acuteReason"] as const;
-type Sensitive = (typeof SENSITIVE)[number];
+/** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
+type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason";
 
 const COUNTER_ATTEMPTS = 20;
 
@@ -86,29 +86,31 @@ export class TableCaseRepository implements CaseRepository {
     }
   }
 
-  /** Writes the case row and its "mine sager" index row; both writes tolerate a repeat. */
-  private async completeRaise(caseNo: number, draft: NewCase, created: boolean): Promise<RaisedCase> {
-    const existing = await this.get(draft.tenantId, caseNo);
-    if (existing) return { record: existing, created: false };
-    const entity = this.toEntity(caseNo, draft);
-    assertWithinTableLimits(entity as unknown as Record<string, unknown>);
-    try {
-      await this.cases.createEntity(entity);
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      created = false;
+  /**
+   * Writes the case row and its "mine sager" index row. Every step tolerates a repeat, so
+   * a submission cut off half-way (crash, timeout) is completed by the next attempt.
+   */
+  private async completeRaise(caseNo: number, draft: NewCase, claimedNow: boolean): Promise<RaisedCase> {
+    let record = claimedNow ? undefined : await this.get(draft.tenantId, caseNo);
+    let created = false;
+    if (!record) {
+      const entity = this.toEntity(caseNo, draft);
+      assertWithinTableLimits(entity as unknown as Record<string, unknown>);
+      try {
+        await this.cases.createEntity(entity);
+        record = this.toRecord(draft.tenantId, entity);
+        created = claimedNow;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        record = await this.get(draft.tenantId, caseNo);
+        if (!record) throw error;
+      }
     }
     await this.index.upsertEntity(
-      {
-        partitionKey: keys.raisedByPartition(draft.tenantId, draft.raisedBy),
-        rowKey: keys.invertedCaseNo(caseNo),
-        caseNo,
-      },
+      { partitionKey: keys.raisedByPartition(draft.tenantId, draft.raisedBy), rowKey: keys.invertedCaseNo(caseNo), caseNo },
       "Replace",
     );
-    const stored = await this.get(draft.tenantId, caseNo);
-    if (!stored) throw new Error("Case vanished after it was written");
-    return { record: stored, created };
+    return { record, created };
   }
 
   private async nextCaseNo(tenantId: string): Promise<number> {

@@ -56,7 +56,12 @@ export function createBot(deps: BotDeps): Application<TurnState> {
 
   app.error(async (ctx, error) => {
     deps.logger.error({ err: error, activityType: ctx.activity.type }, "turn failed");
-    if (ctx.activity.type === "message") await ctx.sendActivity(TEXT.genericError);
+    if (ctx.activity.type !== "message") return;
+    try {
+      await ctx.sendActivity(TEXT.genericError);
+    } catch (sendError) {
+      deps.logger.warn({ err: sendError }, "could not tell the user about the failed turn");
+    }
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ACData from "adaptivecards-templating";
@@ -40,7 +40,16 @@ export interface CardData {
 
 export type CardName = keyof CardData;
 
-export const CARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../cards");
+/** `cards/` at the project root, found from both `src/teams` (tsx) and `dist/src/teams` (built). */
+export const CARDS_DIR = findCardsDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function findCardsDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "cards");
+    if (existsSync(path.join(candidate, "case-form.json"))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`No cards/ directory above ${start}`);
+  }
+}
 
 /** Templates are read once per process, not per turn. */
 const templates = new Map<string, ACData.Template>();

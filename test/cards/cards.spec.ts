@@ -1,0 +1,133 @@
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { FieldCipher } from "../../src/storage/field-cipher.js";
+import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { openTables } from "../../src/storage/table-storage.js";
+import { escapeMarkdown, renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
+import { VERBS } from "../../src/teams/verbs.js";
+import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { CASEWORKER, testMunicipality } from "../support/fixtures.js";
+
+// The package's ESM build has extension-less imports; its UMD bundle loads in Node.
+const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
+
+const long = "Æ".repeat(500);
+const FIXTURES: { [N in CardName]: CardData[N] } = {
+  "case-form": {
+    verb: VERBS.submitCase,
+    submissionId: "00000000-0000-4000-8000-000000000000",
+    maxLines: 5,
+    maxChars: 500,
+    formError: "Sagen er ikke sendt.",
+    values: { cpr: "610190-4321", health: long, social: long, question: long, department: "Jobcenter", acute: "true", acuteReason: long },
+    errors: { cpr: "Fejl", health: "Fejl", social: "Fejl", question: "Fejl", department: "Fejl", acuteReason: "Fejl" },
+    departments: [{ title: "Jobcenter", value: "Jobcenter" }, { title: "Ungeindsatsen", value: "Ungeindsatsen" }],
+  },
+  "case-raised": {
+    reference: "SP-0001",
+    repeated: true,
+    acute: true,
+    maskedCpr: "610190-xxxx",
+    age: 36,
+    forumName: "Sparring voksne (30+)",
+    department: "Jobcenter",
+    raisedAt: "23.11.2026",
+    nextStep: "Sagen er sendt.",
+  },
+  "my-cases": {
+    count: 20,
+    summary: "Dine 20 nyeste sager",
+    cases: Array.from({ length: 20 }, (_, i) => ({
+      reference: `SP-${1000 + i}`,
+      maskedCpr: "610190-xxxx",
+      age: 40,
+      stateText: "AKUT · Oprettet",
+      stateColor: "Attention",
+      forumName: "Sparring voksne (30+)",
+      raisedAt: "23.11.2026",
+    })),
+  },
+  help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
+};
+
+function actionsOf(card: unknown): { type: string; verb?: string }[] {
+  const found: { type: string; verb?: string }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === "object") {
+      const n = node as Record<string, unknown>;
+      if (typeof n["type"] === "string" && n["type"].startsWith("Action.")) found.push({ type: n["type"], verb: n["verb"] as string | undefined });
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+describe("card templates", () => {
+  it("has fixture data for every template in cards/", () => {
+    expect(templateNames().sort()).toEqual(Object.keys(FIXTURES).sort());
+  });
+
+  for (const name of Object.keys(FIXTURES) as CardName[]) {
+    describe(name, () => {
+      const card = renderCard(name, FIXTURES[name] as never);
+      const json = JSON.stringify(card);
+
+      it("expands every expression", () => {
+        expect(json).not.toContain("${");
+      });
+
+      it("parses as an Adaptive Card 1.5 without warnings", () => {
+        expect(card["version"]).toBe("1.5");
+        const parsed = new AC.AdaptiveCard();
+        const context = new AC.SerializationContext();
+        parsed.parse(card, context);
+        const events = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message);
+        expect(events).toEqual([]);
+      });
+
+      it("stays well under the Teams message limit with the longest allowed input", () => {
+        expect(Buffer.byteLength(json, "utf8")).toBeLessThan(28 * 1024);
+      });
+
+      it("uses only Action.Execute verbs the bot knows", () => {
+        for (const action of actionsOf(card)) {
+          if (action.type === "Action.Execute") expect(Object.values(VERBS)).toContain(action.verb);
+        }
+      });
+    });
+  }
+
+  it("keeps numbers typed as numbers where the schema wants a number", () => {
+    const form = renderCard("case-form", FIXTURES["case-form"]);
+    expect(JSON.stringify(form)).toContain('"maxLength":500');
+  });
+});
+
+describe("escapeMarkdown", () => {
+  it("stops user text from forming a link or emphasis", () => {
+    const escaped = escapeMarkdown("[klik her](https://evil.example) **fed** _kursiv_");
+    expect(escaped).not.toMatch(/(^|[^\\])\[/);
+    expect(escaped).not.toMatch(/(^|[^\\])\*\*/);
+    expect(escaped).toBe("\\[klik her\\]\\(https://evil.example\\) \\*\\*fed\\*\\* \\_kursiv\\_");
+  });
+});
+
+describe("every verb has a handler", () => {
+  let bot: BotHarness;
+  beforeAll(async () => {
+    const tables = await openTables(inject("azuriteConnectionString"));
+    bot = await startBotHarness({
+      municipality: testMunicipality(),
+      cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 1))),
+    });
+  });
+  afterAll(() => bot.close());
+
+  it.each(Object.values(VERBS))("%s is answered, not left unhandled", async (verb) => {
+    const res = await bot.execute(verb, {}, CASEWORKER);
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveProperty("statusCode", 200);
+  });
+});

@@ -1,0 +1,75 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { loadConfig } from "../../src/config.js";
+import { freePort, stopChild } from "../../src/dev/azurite.js";
+import type { DemoUserKey } from "../../src/dev/demo-tenant.js";
+import { startPlayground } from "../../src/dev/playground.js";
+import { createLogger } from "../../src/logger.js";
+import { startSparring, type RunningSparring } from "../../src/sparring.js";
+
+export const RESULTS_DIR = path.resolve("test-results");
+const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The whole product as `npm start` runs it — Azurite, bot, Microsoft 365 Agents
+ * Playground — on free ports with fresh data, and a headless Chromium looking at it.
+ */
+export async function startStack(current: DemoUserKey = "caseworker") {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "sparring-e2e-"));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    AZURITE_TABLE_PORT: String(await freePort()),
+    PLAYGROUND_PORT: String(await freePort()),
+    LOG_LEVEL: "warn",
+  });
+  const sparring: RunningSparring = await startSparring(config, createLogger("warn"));
+  let playground: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  try {
+    playground = await startPlayground({
+      dataDir,
+      port: config.playgroundPort,
+      botEndpoint: `http://127.0.0.1:${sparring.port}/api/messages`,
+      current,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  } catch (error) {
+    await stopChild(playground as ChildProcess).catch(() => undefined);
+    await sparring.stop();
+    throw error;
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  await page.goto(`http://localhost:${config.playgroundPort}`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  return {
+    page,
+    async stop() {
+      await browser?.close();
+      if (playground) await stopChild(playground);
+      await sparring.stop();
+    },
+  };
+}
+
+/** Types into the Playground's compose box and sends, as a user would. */
+export async function say(page: Page, text: string): Promise<void> {
+  const box = page.locator("[role=textbox][contenteditable=true]");
+  await box.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
+export function lastCard(page: Page) {
+  return page.locator(".ac-adaptiveCard").last();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import { TableClient } from "@azure/data-tables";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { NewCase } from "../../src/domain/ports.js";
+import { FieldCipher } from "../../src/storage/field-cipher.js";
+import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { keys } from "../../src/storage/table-layout.js";
+import { openTables, type TableClients } from "../../src/storage/table-storage.js";
+import { CASEWORKER, fakeCpr } from "../support/fixtures.js";
+
+let tables: TableClients;
+let repo: TableCaseRepository;
+const cipher = new FieldCipher(Buffer.alloc(32, 7));
+
+beforeAll(async () => {
+  tables = await openTables(inject("azuriteConnectionString"));
+  repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher);
+});
+
+function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
+  return {
+    tenantId,
+    state: "raised",
+    cprDigits: fakeCpr({ year: 1990, month: 1, day: 1 }).replace("-", ""),
+    age: 36,
+    forumId: "voksne",
+    department: "Jobcenter",
+    health: "Kroniske smerter og søvnproblemer",
+    social: "Gæld",
+    question: "Skal sagen startes i myndighedsafdelingen?",
+    acute: false,
+    acuteReason: "",
+    raisedBy: CASEWORKER.aadObjectId,
+    raisedByName: CASEWORKER.name,
+    raisedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+describe("TableCaseRepository (Azurite)", () => {
+  it("stores CPR and health text encrypted and reads them back decrypted", async () => {
+    const tenant = randomUUID();
+    const { record, created } = await repo.raise(randomUUID(), newCase(tenant));
+    expect(created).toBe(true);
+    expect(record.reference).toBe("SP-0001");
+    const raw = await tables.cases.getEntity<Record<string, unknown>>(keys.casePartition(tenant, record.caseNo), "case");
+    const rawText = JSON.stringify(raw);
+    expect(rawText).not.toContain(record.cprDigits);
+    expect(rawText).not.toContain(record.cprDigits.slice(0, 6));
+    expect(rawText).not.toContain("søvnproblemer");
+    expect(await repo.get(tenant, record.caseNo)).toMatchObject({ cprDigits: record.cprDigits, health: "Kroniske smerter og søvnproblemer" });
+  });
+
+  it("creates one case when the same form is submitted twice, also at the same moment", async () => {
+    const tenant = randomUUID();
+    const submission = randomUUID();
+    const results = await Promise.all(Array.from({ length: 10 }, () => repo.raise(submission, newCase(tenant))));
+    const numbers = new Set(results.map((r) => r.record.caseNo));
+    expect(numbers.size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
+    const again = await repo.raise(submission, newCase(tenant));
+    expect(again).toMatchObject({ created: false, record: { caseNo: [...numbers][0] } });
+  });
+
+  it("gives concurrent different forms distinct case numbers", async () => {
+    const tenant = randomUUID();
+    const results = await Promise.all(Array.from({ length: 8 }, () => repo.raise(randomUUID(), newCase(tenant))));
+    expect(new Set(results.map((r) => r.record.caseNo)).size).toBe(8);
+  });
+
+  it("lists a caseworker's cases newest first and only theirs", async () => {
+    const tenant = randomUUID();
+    for (let i = 0; i < 3; i++) await repo.raise(randomUUID(), newCase(tenant));
+    await repo.raise(randomUUID(), newCase(tenant, { raisedBy: "someone-else" }));
+    const mine = await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20);
+    expect(mine.map((c) => c.reference)).toEqual(["SP-0003", "SP-0002", "SP-0001"]);
+    expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 2)).toHaveLength(2);
+  });
+
+  it("keeps tenants apart: another municipality neither sees nor numbers into the same cases", async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    const caseA = await repo.raise(randomUUID(), newCase(a));
+    const caseB = await repo.raise(randomUUID(), newCase(b));
+    expect(caseA.record.caseNo).toBe(1);
+    expect(caseB.record.caseNo).toBe(1);
+    expect(await repo.listRaisedBy(b, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
+    expect((await repo.get(b, 1))?.tenantId).toBe(b);
+  });
+
+  it("refuses to decrypt a sealed field copied into another case", async () => {
+    const tenant = randomUUID();
+    const one = await repo.raise(randomUUID(), newCase(tenant));
+    const two = await repo.raise(randomUUID(), newCase(tenant, { cprDigits: "6101851234" }));
+    const rawOne = await tables.cases.getEntity<{ cprSealed: string }>(keys.casePartition(tenant, one.record.caseNo), "case");
+    await tables.cases.updateEntity(
+      { partitionKey: keys.casePartition(tenant, two.record.caseNo), rowKey: "case", cprSealed: rawOne.cprSealed },
+      "Merge",
+    );
+    await expect(repo.get(tenant, two.record.caseNo)).rejects.toThrow();
+  });
+
+  it("finishes a submission that was cut off after its number was claimed", async () => {
+    const tenant = randomUUID();
+    const submission = randomUUID();
+    // Simulate a crash right after the claim: the submission row exists, the case row does not.
+    await tables.caseIndex.createEntity({ partitionKey: keys.submissionPartition(tenant, CASEWORKER.aadObjectId), rowKey: submission, caseNo: 41 });
+    const { record } = await repo.raise(submission, newCase(tenant));
+    expect(record.caseNo).toBe(41);
+    expect((await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).map((c) => c.caseNo)).toEqual([41]);
+  });
+
+  it("fails with a storage error, not a wrong answer, when storage is unreachable", async () => {
+    const dead = TableClient.fromConnectionString(
+      inject("azuriteConnectionString").replace(/:\d+\//, ":1/"),
+      "cases",
+      { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
+    );
+    const broken = new TableCaseRepository(dead, dead, cipher);
+    await expect(broken.raise(randomUUID(), newCase(randomUUID()))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { TeamsAdapter } from "@microsoft/teams-ai";
+import type { Municipality } from "../../src/domain/municipality.js";
+import type { CaseRepository } from "../../src/domain/ports.js";
+import { createLogger } from "../../src/logger.js";
+import { createBot } from "../../src/teams/app.js";
+import { createHost, listen } from "../../src/teams/server.js";
+
+/** What the bot sent to Teams, as recorded by the stub connector. */
+export interface SentActivity {
+  method: string;
+  path: string;
+  body: { type?: string; text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
+}
+
+/**
+ * The real Application, adapter and HTTP host, with a stub Bot Connector on loopback
+ * standing in for Teams. Activities go in over HTTP exactly as Teams sends them.
+ */
+export async function startBotHarness(o: { municipality: Municipality; cases: CaseRepository; now?: () => Date }) {
+  const sent: SentActivity[] = [];
+  const connector = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      sent.push({ method: req.method ?? "", path: req.url ?? "", body: raw ? JSON.parse(raw) : {} });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ id: `activity-${sent.length}` }));
+    });
+  });
+  const connectorPort = await listen(connector, 0, "127.0.0.1");
+  const serviceUrl = `http://127.0.0.1:${connectorPort}/`;
+
+  const adapter = new TeamsAdapter({});
+  const logger = createLogger("silent");
+  const bot = createBot({
+    adapter,
+    cases: o.cases,
+    clock: { now: o.now ?? (() => new Date()) },
+    timeZone: "Europe/Copenhagen",
+    municipalities: new Map([[o.municipality.tenantId, o.municipality]]),
+    logger,
+  });
+  const host = createHost({
+    adapter,
+    logic: (ctx) => bot.run(ctx).then(() => undefined),
+    localOnly: true,
+    allowedTenants: new Set([o.municipality.tenantId]),
+    health: async () => ({ storage: true }),
+    logger,
+  });
+  const port = await listen(host, 0, "127.0.0.1");
+  const endpoint = `http://127.0.0.1:${port}/api/messages`;
+
+  const base = (user: { aadObjectId: string; name: string }, conversationType = "personal") => ({
+    id: randomUUID(),
+    channelId: "msteams",
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:${user.aadObjectId}`, aadObjectId: user.aadObjectId, name: user.name },
+    recipient: { id: "28:sparring", name: "Sparring" },
+    conversation: { id: `conv-${user.aadObjectId}-${conversationType}`, conversationType, tenantId: o.municipality.tenantId },
+    channelData: { tenant: { id: o.municipality.tenantId } },
+  });
+
+  async function post(activity: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return {
+    sent,
+    endpoint,
+    serviceUrl,
+    post,
+    base,
+    /** Sends a chat message and returns what the bot posted back during that turn. */
+    async say(text: string, user: { aadObjectId: string; name: string }, conversationType = "personal") {
+      const before = sent.length;
+      const res = await post({ ...base(user, conversationType), type: "message", text });
+      return { status: res.status, replies: sent.slice(before).map((s) => s.body) };
+    },
+    /** Presses an Action.Execute button; `activityId` lets a test re-deliver the same activity. */
+    async execute(verb: string, data: Record<string, unknown>, user: { aadObjectId: string; name: string }, activityId?: string) {
+      const res = await post({
+        ...base(user),
+        ...(activityId ? { id: activityId } : {}),
+        type: "invoke",
+        name: "adaptiveCard/action",
+        value: { action: { type: "Action.Execute", verb, data } },
+      });
+      return res;
+    },
+    async close() {
+      await new Promise((r) => host.close(r));
+      await new Promise((r) => connector.close(r));
+      host.closeAllConnections();
+      connector.closeAllConnections();
+    },
+  };
+}
+
+export type BotHarness = Awaited<ReturnType<typeof startBotHarness>>;
+
+/** All TextBlock texts and input values of a card, for assertions that read like the screen. */
+export function cardTexts(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === "object") {
+      const n = node as Record<string, unknown>;
+      for (const key of ["text", "value", "title", "label"]) if (typeof n[key] === "string") out.push(n[key] as string);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+export function inputValue(card: unknown, id: string): unknown {
+  let found: unknown;
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === "object") {
+      const n = node as Record<string, unknown>;
+      if (n["id"] === id && typeof n["type"] === "string" && n["type"].startsWith("Input.")) found = n["value"];
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
