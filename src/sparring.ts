@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import { startAzurite, type RunningAzurite } from "./dev/azurite.js";
 import type { Logger } from "./logger.js";
 import { FieldCipher } from "./storage/field-cipher.js";
+import { TableAddressBook } from "./storage/table-address-book.js";
 import { TableCaseRepository } from "./storage/table-case-repository.js";
 import { openTables, storageReachable } from "./storage/table-storage.js";
 import { createBot } from "./teams/app.js";
@@ -41,6 +42,7 @@ export async function startSparring(config: Config, logger: Logger): Promise<Run
   const bot = createBot({
     adapter,
     cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(config.encryptionKey)),
+    addresses: new TableAddressBook(tables.addresses),
     clock: { now: () => new Date() },
     timeZone: config.timeZone,
     municipalities: config.municipalities,

@@ -77,3 +77,20 @@ export function forumForAge(municipality: Municipality, age: number): Forum | un
 export function isCaseworker(municipality: Municipality, aadObjectId: string): boolean {
   return municipality.roles.caseworkers.includes(aadObjectId);
 }
+
+export function isAdministrator(municipality: Municipality, aadObjectId: string): boolean {
+  return municipality.roles.administrators.includes(aadObjectId);
+}
+
+/**
+ * Finds a forum by what an administrator typed: its id ("unge") or the start of its
+ * name ("sparring voksne"), case-insensitively.
+ */
+export function findForum(municipality: Municipality, typed: string): Forum | undefined {
+  const wanted = typed.trim().toLowerCase();
+  if (!wanted) return undefined;
+  return (
+    municipality.forums.find((f) => f.id === wanted) ??
+    municipality.forums.find((f) => f.name.toLowerCase().startsWith(wanted))
+  );
+}

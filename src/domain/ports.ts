@@ -27,3 +27,27 @@ export interface CaseRepository {
 export interface Clock {
   now(): Date;
 }
+
+/**
+ * Where the bot can reach someone later (proactive messages). The reference is opaque
+ * to the domain: the Teams edge writes and reads it.
+ */
+export interface ConversationAddress {
+  reference: string;
+  savedAt: string;
+}
+
+export interface ForumChannel extends ConversationAddress {
+  forumId: string;
+  channelName: string;
+  boundBy: string;
+}
+
+export interface AddressBook {
+  /** Binds a forum to a channel; a later binding replaces the earlier one. Returns the one replaced. */
+  bindForumChannel(tenantId: string, channel: ForumChannel): Promise<ForumChannel | undefined>;
+  forumChannel(tenantId: string, forumId: string): Promise<ForumChannel | undefined>;
+  /** The personal chat with a user, saved when the bot is installed or first spoken to. */
+  savePersonalChat(tenantId: string, aadObjectId: string, address: ConversationAddress): Promise<void>;
+  personalChat(tenantId: string, aadObjectId: string): Promise<ConversationAddress | undefined>;
+}

@@ -8,10 +8,13 @@
  * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
  *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
  *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
+ * addresses  PK `{tenant}|forum`                    RK `{forumId}` — the channel a forum posts to
+ *            PK `{tenant}|personal`                 RK `{aadObjectId}` — a user's personal chat with the bot
  */
 export const TABLES = {
   cases: "cases",
   caseIndex: "caseindex",
+  addresses: "addresses",
 } as const;
 
 export const CASE_ROW = "case";
@@ -23,6 +26,8 @@ export const keys = {
   submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,
   /** Row keys sort ascending, so the newest case gets the smallest key. */
+  forumChannelPartition: (tenantId: string) => `${tenantId}|forum`,
+  personalChatPartition: (tenantId: string) => `${tenantId}|personal`,
   invertedCaseNo: (caseNo: number) => String(9_999_999_999 - caseNo).padStart(10, "0"),
 };
 

@@ -4,6 +4,7 @@ import { TABLES } from "./table-layout.js";
 export interface TableClients {
   cases: TableClient;
   caseIndex: TableClient;
+  addresses: TableClient;
   service: TableServiceClient;
 }
 
@@ -14,9 +15,10 @@ export async function openTables(connectionString: string): Promise<TableClients
   const clients: TableClients = {
     cases: client(TABLES.cases),
     caseIndex: client(TABLES.caseIndex),
+    addresses: client(TABLES.addresses),
     service: TableServiceClient.fromConnectionString(connectionString, options),
   };
-  await Promise.all([clients.cases.createTable(), clients.caseIndex.createTable()]);
+  await Promise.all([clients.cases.createTable(), clients.caseIndex.createTable(), clients.addresses.createTable()]);
   return clients;
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Application, TeamsAdapter, TurnState } from "@microsoft/teams-ai";
-import { MessageFactory, type TurnContext } from "botbuilder";
+import { MessageFactory, TurnContext } from "botbuilder";
 import { z } from "zod";
 import { DRAFT_FIELDS, MAX_CHARS, MAX_LINES, type CaseDraft, type CaseRecord, type FieldErrors } from "../domain/case.js";
 import { maskCpr } from "../domain/cpr.js";
-import type { Municipality } from "../domain/municipality.js";
-import type { CaseRepository, Clock } from "../domain/ports.js";
+import { findForum, isAdministrator, type Municipality } from "../domain/municipality.js";
+import type { AddressBook, CaseRepository, Clock } from "../domain/ports.js";
 import { raiseCase } from "../domain/raise-case.js";
 import { formatDanishDate } from "../domain/time.js";
 import type { Logger } from "../logger.js";
@@ -16,6 +16,7 @@ import { VERBS } from "./verbs.js";
 export interface BotDeps {
   adapter: TeamsAdapter;
   cases: CaseRepository;
+  addresses: AddressBook;
   clock: Clock;
   timeZone: string;
   municipalities: ReadonlyMap<string, Municipality>;
@@ -51,6 +52,9 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   // Routes. Specific message routes first: a catch-all registered earlier would swallow them.
   app.message(/^\s*(ny\s+sag|hej|hejsa|goddag|hjælp|hjaelp|help|hi|hello)\s*[!.]?\s*$/i, (ctx) => sendHelpAndForm(ctx, deps, ""));
   app.message(/^\s*mine\s+sager\s*$/i, (ctx) => sendMyCases(ctx, deps));
+  app.message(/^\s*tilknyt(\s+forum)?\b/i, (ctx) => bindForumChannel(ctx, deps));
+  app.conversationUpdate("membersAdded", (ctx) => rememberPersonalChat(ctx, deps));
+  app.activity("installationUpdate", (ctx) => rememberPersonalChat(ctx, deps));
   app.adaptiveCards.actionExecute(VERBS.submitCase, (ctx, _state, data) => submitCase(ctx, deps, data));
   app.activity("message", (ctx) => sendHelpAndForm(ctx, deps, TEXT.notUnderstood));
 
@@ -80,11 +84,51 @@ function isPersonalChat(ctx: TurnContext): boolean {
   return type === undefined || type === "personal";
 }
 
+/** Saves where to reach a user later (SPEC §11: proactive messages need a saved reference). */
+async function rememberPersonalChat(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const municipality = municipalityOf(ctx, deps);
+  const user = ctx.activity.from?.aadObjectId;
+  if (!municipality || !user || !isPersonalChat(ctx)) return;
+  try {
+    await deps.addresses.savePersonalChat(municipality.tenantId, user, {
+      reference: JSON.stringify(TurnContext.getConversationReference(ctx.activity)),
+      savedAt: deps.clock.now().toISOString(),
+    });
+  } catch (error) {
+    // Not worth failing the user's turn: the address is saved again on their next message.
+    deps.logger.warn({ err: error }, "could not save the personal chat address");
+  }
+}
+
+/** `@Sparring tilknyt forum unge` in a channel: from now on that forum's cards go there. */
+async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const municipality = municipalityOf(ctx, deps);
+  if (!municipality) return void (await ctx.sendActivity(TEXT.unknownTenant));
+  if (ctx.activity.conversation?.conversationType !== "channel") return void (await ctx.sendActivity(TEXT.bindOnlyInChannel));
+  const user = ctx.activity.from?.aadObjectId ?? "";
+  if (!isAdministrator(municipality, user)) return void (await ctx.sendActivity(TEXT.bindNotAdministrator));
+  const typed = (ctx.activity.text ?? "").replace(/^\s*tilknyt(\s+forum)?/i, "");
+  const forum = findForum(municipality, typed);
+  const choices = municipality.forums.map((f) => f.id).join(" eller ");
+  if (!forum) return void (await ctx.sendActivity(TEXT.bindUnknownForum(typed.trim(), choices)));
+  const channelName = (ctx.activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name ?? "";
+  const previous = await deps.addresses.bindForumChannel(municipality.tenantId, {
+    forumId: forum.id,
+    channelName,
+    boundBy: user,
+    reference: JSON.stringify(TurnContext.getConversationReference(ctx.activity)),
+    savedAt: deps.clock.now().toISOString(),
+  });
+  deps.logger.info({ tenant: municipality.tenantId, forum: forum.id, by: user }, "forum channel bound");
+  await ctx.sendActivity(TEXT.bound(forum.name, previous !== undefined && previous.reference !== JSON.stringify(TurnContext.getConversationReference(ctx.activity))));
+}
+
 async function sendHelpAndForm(ctx: TurnContext, deps: BotDeps, prefix: string): Promise<void> {
   if (!isPersonalChat(ctx)) {
     await ctx.sendActivity(MessageFactory.text(TEXT.personalChatOnly));
     return;
   }
+  await rememberPersonalChat(ctx, deps);
   const municipality = municipalityOf(ctx, deps);
   if (!municipality) {
     await ctx.sendActivity(TEXT.unknownTenant);
@@ -123,9 +167,11 @@ async function submitCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promis
         return TEXT.notCaseworker;
       case "invalid":
         return renderCard("case-form", formData(municipality, input.submissionId, draft, outcome.errors, TEXT.formHasErrors));
-      case "raised":
+      case "raised": {
         deps.logger.info({ tenant: municipality.tenantId, caseNo: outcome.record.caseNo, created: outcome.created }, "case raised");
-        return renderCard("case-raised", raisedData(municipality, outcome.record, !outcome.created, deps.timeZone));
+        const channel = await deps.addresses.forumChannel(municipality.tenantId, outcome.record.forumId);
+        return renderCard("case-raised", raisedData(municipality, outcome.record, !outcome.created, deps.timeZone, channel !== undefined));
+      }
     }
   } catch (error) {
     // Storage failing mid-flow: the form comes back as typed, so nothing is lost.
@@ -195,7 +241,13 @@ function formData(
   };
 }
 
-function raisedData(municipality: Municipality, record: CaseRecord, repeated: boolean, timeZone: string): CardData["case-raised"] {
+function raisedData(
+  municipality: Municipality,
+  record: CaseRecord,
+  repeated: boolean,
+  timeZone: string,
+  forumHasChannel: boolean,
+): CardData["case-raised"] {
   const forum = forumName(municipality, record.forumId);
   return {
     reference: record.reference,
@@ -206,7 +258,7 @@ function raisedData(municipality: Municipality, record: CaseRecord, repeated: bo
     forumName: forum,
     department: record.department,
     raisedAt: formatDanishDate(record.raisedAt, timeZone),
-    nextStep: TEXT.nextStepRaised(forum),
+    nextStep: forumHasChannel ? TEXT.nextStepRaised(forum) : TEXT.nextStepNoChannel(forum),
   };
 }
 

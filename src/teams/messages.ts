@@ -30,11 +30,20 @@ export const TEXT = {
     "Du er ikke registreret som sagsbehandler i Sparring, så du kan ikke oprette sager. Kontakt jeres Sparring-administrator, hvis det er en fejl.",
   unknownTenant: "Din organisation er ikke sat op til at bruge Sparring.",
   expiredForm: "Formularen kunne ikke læses. Skriv **ny sag** for at få en ny formular.",
-  personalChatOnly: "Sager oprettes i en personlig chat med mig, så borgerens oplysninger ikke står i kanalen. Åbn en chat med Sparring og skriv **ny sag**.",
+  personalChatOnly:
+    "Sager oprettes i en personlig chat med mig, så borgerens oplysninger ikke står i kanalen. Åbn en chat med Sparring og skriv **ny sag**. I en forumkanal kan en administrator skrive **@Sparring tilknyt forum** efterfulgt af forummets navn.",
   notUnderstood: "Det forstod jeg ikke.",
   genericError: "Der skete en fejl i Sparring. Intet er ændret — prøv igen om lidt.",
   nextStepRaised: (forum: string) =>
     `Sagen er sendt til ${forum}. Du får besked her i chatten, når den er sat på et møde, og når forummet har truffet en beslutning.`,
+  nextStepNoChannel: (forum: string) =>
+    `Sagen er gemt til ${forum}. Forummet har endnu ingen kanal i Teams, så koordinatorerne kan ikke se den der endnu — bed jeres Sparring-administrator om at skrive "@Sparring tilknyt forum" i forummets kanal. Der går intet tabt.`,
+  bindOnlyInChannel: "Et forum tilknyttes i den kanal, hvor forummets sager skal vises: skriv @Sparring tilknyt forum unge (eller voksne) dér.",
+  bindNotAdministrator: "Kun en Sparring-administrator kan tilknytte en kanal til et forum. Intet er ændret.",
+  bindUnknownForum: (typed: string, choices: string) =>
+    typed ? `Jeg kender ikke forummet "${typed}". Skriv tilknyt forum ${choices}.` : `Skriv hvilket forum kanalen er til: tilknyt forum ${choices}.`,
+  bound: (forum: string, replaced: boolean) =>
+    `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
   stateText: { raised: "Oprettet" } as Record<string, string>,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 };

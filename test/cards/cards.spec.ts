@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
+import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { escapeMarkdown, renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
@@ -121,6 +122,7 @@ describe("every verb has a handler", () => {
     bot = await startBotHarness({
       municipality: testMunicipality(),
       cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 1))),
+      addresses: new TableAddressBook(tables.addresses),
     });
   });
   afterAll(() => bot.close());

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../../src/domain/municipality.js";
-import type { CaseRepository } from "../../src/domain/ports.js";
+import type { AddressBook, CaseRepository } from "../../src/domain/ports.js";
 import { createLogger } from "../../src/logger.js";
 import { createBot } from "../../src/teams/app.js";
 import { createHost, listen } from "../../src/teams/server.js";
@@ -18,7 +18,7 @@ export interface SentActivity {
  * The real Application, adapter and HTTP host, with a stub Bot Connector on loopback
  * standing in for Teams. Activities go in over HTTP exactly as Teams sends them.
  */
-export async function startBotHarness(o: { municipality: Municipality; cases: CaseRepository; now?: () => Date }) {
+export async function startBotHarness(o: { municipality: Municipality; cases: CaseRepository; addresses: AddressBook; now?: () => Date }) {
   const sent: SentActivity[] = [];
   const connector = http.createServer((req, res) => {
     let raw = "";
@@ -37,6 +37,7 @@ export async function startBotHarness(o: { municipality: Municipality; cases: Ca
   const bot = createBot({
     adapter,
     cases: o.cases,
+    addresses: o.addresses,
     clock: { now: o.now ?? (() => new Date()) },
     timeZone: "Europe/Copenhagen",
     municipalities: new Map([[o.municipality.tenantId, o.municipality]]),
@@ -53,15 +54,18 @@ export async function startBotHarness(o: { municipality: Municipality; cases: Ca
   const port = await listen(host, 0, "127.0.0.1");
   const endpoint = `http://127.0.0.1:${port}/api/messages`;
 
-  const base = (user: { aadObjectId: string; name: string }, conversationType = "personal") => ({
+  const base = (user: { aadObjectId: string; name: string }, conversationType = "personal", conversationId?: string) => ({
     id: randomUUID(),
     channelId: "msteams",
     serviceUrl,
     timestamp: new Date().toISOString(),
     from: { id: `29:${user.aadObjectId}`, aadObjectId: user.aadObjectId, name: user.name },
     recipient: { id: "28:sparring", name: "Sparring" },
-    conversation: { id: `conv-${user.aadObjectId}-${conversationType}`, conversationType, tenantId: o.municipality.tenantId },
-    channelData: { tenant: { id: o.municipality.tenantId } },
+    conversation: { id: conversationId ?? `conv-${user.aadObjectId}-${conversationType}`, conversationType, tenantId: o.municipality.tenantId },
+    channelData: {
+      tenant: { id: o.municipality.tenantId },
+      ...(conversationType === "channel" ? { channel: { id: conversationId, name: "Forumkanal" }, team: { id: "team-1" } } : {}),
+    },
   });
 
   async function post(activity: unknown): Promise<{ status: number; body: any }> {
@@ -77,9 +81,9 @@ export async function startBotHarness(o: { municipality: Municipality; cases: Ca
     post,
     base,
     /** Sends a chat message and returns what the bot posted back during that turn. */
-    async say(text: string, user: { aadObjectId: string; name: string }, conversationType = "personal") {
+    async say(text: string, user: { aadObjectId: string; name: string }, conversationType = "personal", conversationId?: string) {
       const before = sent.length;
-      const res = await post({ ...base(user, conversationType), type: "message", text });
+      const res = await post({ ...base(user, conversationType, conversationId), type: "message", text });
       return { status: res.status, replies: sent.slice(before).map((s) => s.body) };
     },
     /** Presses an Action.Execute button; `activityId` lets a test re-deliver the same activity. */

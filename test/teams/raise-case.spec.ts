@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
+import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
@@ -15,7 +16,7 @@ let repo: TableCaseRepository;
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
   repo = new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 3)));
-  bot = await startBotHarness({ municipality, cases: repo });
+  bot = await startBotHarness({ municipality, cases: repo, addresses: new TableAddressBook(tables.addresses) });
 });
 afterAll(() => bot.close());
 
@@ -128,7 +129,11 @@ describe("when storage fails mid-flow", () => {
       allowInsecureConnection: true,
       retryOptions: { maxRetries: 0 },
     });
-    const broken = await startBotHarness({ municipality, cases: new TableCaseRepository(dead, dead, new FieldCipher(Buffer.alloc(32, 3))) });
+    const broken = await startBotHarness({
+      municipality,
+      cases: new TableCaseRepository(dead, dead, new FieldCipher(Buffer.alloc(32, 3))),
+      addresses: new TableAddressBook(dead),
+    });
     try {
       const fields = formFields();
       const res = await broken.execute(VERBS.submitCase, { submissionId: randomUUID(), ...fields }, CASEWORKER);
