@@ -73,3 +73,14 @@ export function lastCard(page: Page) {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true });
 }
+
+/** Writes a channel post that @mentions the bot, through the Playground's @ picker. */
+export async function postToBot(page: Page, channelName: string, text: string): Promise<void> {
+  await page.getByText(channelName).first().click();
+  await page.locator("[role=textbox][contenteditable=true]").first().click();
+  await page.keyboard.type("@Spa");
+  // The mention picker lists the bot by display name.
+  await page.getByText("Sparring", { exact: true }).last().click();
+  await page.keyboard.type(` ${text}`);
+  await page.getByRole("button", { name: "Post" }).click();
+}
