@@ -51,3 +51,31 @@ export interface AddressBook {
   savePersonalChat(tenantId: string, aadObjectId: string, address: ConversationAddress): Promise<void>;
   personalChat(tenantId: string, aadObjectId: string): Promise<ConversationAddress | undefined>;
 }
+
+export interface MeetingSlotRef {
+  forumId: string;
+  date: string;
+  capacity: number;
+}
+
+export interface MeetingStatus {
+  cancelled: boolean;
+  cancelledBy?: string;
+  agendaPublishedAt?: string;
+  rolledOverAt?: string;
+}
+
+/** Slots of forum meetings. A slot is one row, so two bookings can never share one. */
+export interface MeetingRepository {
+  /**
+   * Claims the lowest free slot for the case, or returns the slot it already holds.
+   * Undefined when the meeting is full or cancelled.
+   */
+  claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined>;
+  releaseSlot(tenantId: string, meeting: { forumId: string; date: string }, slot: number, caseNo: number): Promise<void>;
+  /** Booked slots in slot order. */
+  bookings(tenantId: string, meeting: { forumId: string; date: string }): Promise<{ slot: number; caseNo: number }[]>;
+  status(tenantId: string, meeting: { forumId: string; date: string }): Promise<MeetingStatus>;
+  /** Marks the meeting cancelled; false when it already was. */
+  cancel(tenantId: string, meeting: { forumId: string; date: string }, by: string): Promise<boolean>;
+}

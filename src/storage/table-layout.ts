@@ -2,9 +2,11 @@
  * Every table and key shape in one place. Every partition key starts with the tenant
  * id, so one deployment can serve many municipalities without their rows meeting.
  *
- * cases      PK `{tenant}|case|{caseNo}`            RK `case`  — the case itself; later issues
- *            add `event|…`, `outbox|…` and `audit|…` rows to the same partition so a
- *            decision and its notifications commit in one batch transaction.
+ * cases      PK `{tenant}|case|{caseNo}`            RK `case`  — the case itself, with `outbox|…`
+ *            and `audit|…` rows in the same partition so a change and its notifications
+ *            commit in one batch transaction.
+ *            PK `{tenant}|meeting|{forumId}|{date}` RK `meeting` — cancelled, agenda published, rolled over
+ *                                                   RK `slot|{nn}` — the case booked into slot nn
  * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
  *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
  *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
@@ -19,9 +21,12 @@ export const TABLES = {
 
 export const CASE_ROW = "case";
 export const COUNTER_ROW = "case";
+export const MEETING_ROW = "meeting";
 
 export const keys = {
   casePartition: (tenantId: string, caseNo: number) => `${tenantId}|case|${caseNo}`,
+  meetingPartition: (tenantId: string, forumId: string, date: string) => `${tenantId}|meeting|${forumId}|${date}`,
+  slotRow: (slot: number) => `slot|${String(slot).padStart(2, "0")}`,
   counterPartition: (tenantId: string) => `${tenantId}|counter`,
   submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,

@@ -1,0 +1,69 @@
+import { ageOn, type LocalDate } from "./cpr.js";
+import { forumForAge, type Municipality } from "./municipality.js";
+import type { MeetingRepository } from "./ports.js";
+
+/** The least the booking rules need to know about a meeting. */
+export interface MeetingRef {
+  forumId: string;
+  /** Local meeting date, YYYY-MM-DD. */
+  date: string;
+  startsAt: Date;
+  capacity: number;
+}
+
+export function meetingKey(meeting: { forumId: string; date: string }): string {
+  return `${meeting.forumId}:${meeting.date}`;
+}
+
+export function parseMeetingKey(key: string): { forumId: string; date: string } | undefined {
+  const match = /^([a-z0-9-]{1,32}):(\d{4}-\d{2}-\d{2})$/.exec(key);
+  return match ? { forumId: match[1]!, date: match[2]! } : undefined;
+}
+
+export function localDateOf(isoDate: string): LocalDate {
+  const [year, month, day] = isoDate.split("-").map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+/**
+ * The meetings a citizen may be booked into, best first (SPEC §3.4–3.5): chronological
+ * across all forums, keeping only meetings of the forum the citizen belongs to *on that
+ * meeting's date*. A citizen who turns 30 before the youth forum's next meeting is thus
+ * offered the adult forum's meetings (seed 001: "op til og med 29 år" / "30 år og ældre").
+ * Whether a meeting still has a free slot is decided by storage when claiming one.
+ */
+export function bookingCandidates<M extends MeetingRef>(
+  municipality: Municipality,
+  birthDate: LocalDate,
+  openMeetings: readonly M[],
+): M[] {
+  return [...openMeetings]
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.forumId.localeCompare(b.forumId))
+    .filter((m) => forumForAge(municipality, ageOn(birthDate, localDateOf(m.date)))?.id === m.forumId);
+}
+
+export interface Booking<M extends MeetingRef = MeetingRef> {
+  meeting: M;
+  slot: number;
+  /** Meetings passed over because they were full (or cancelled) — the caseworker is told. */
+  skippedFull: M[];
+}
+
+/**
+ * Books the case into the first candidate with a free slot (SPEC §4: "When a meeting is
+ * full, the case goes to the next meeting with a free slot").
+ */
+export async function bookFirstFree<M extends MeetingRef>(
+  meetings: MeetingRepository,
+  tenantId: string,
+  candidates: readonly M[],
+  caseNo: number,
+): Promise<Booking<M> | undefined> {
+  const skippedFull: M[] = [];
+  for (const meeting of candidates) {
+    const slot = await meetings.claimSlot(tenantId, meeting, caseNo);
+    if (slot !== undefined) return { meeting, slot, skippedFull };
+    skippedFull.push(meeting);
+  }
+  return undefined;
+}

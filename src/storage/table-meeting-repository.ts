@@ -1,0 +1,115 @@
+import { RestError, type TableClient } from "@azure/data-tables";
+import type { MeetingRepository, MeetingSlotRef, MeetingStatus } from "../domain/ports.js";
+import { assertSafeKeyPart, keys, MEETING_ROW } from "./table-layout.js";
+
+interface MeetingEntity {
+  cancelled?: boolean;
+  cancelledBy?: string;
+  agendaPublishedAt?: string;
+  rolledOverAt?: string;
+}
+
+type MeetingKey = { forumId: string; date: string };
+
+export class TableMeetingRepository implements MeetingRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined> {
+    const pk = this.partition(tenantId, meeting);
+    const taken = await this.bookings(tenantId, meeting);
+    const mine = taken.find((b) => b.caseNo === caseNo);
+    if (mine) return mine.slot;
+    if ((await this.status(tenantId, meeting)).cancelled) return undefined;
+
+    const used = new Set(taken.map((b) => b.slot));
+    for (let slot = 0; slot < meeting.capacity; slot++) {
+      if (used.has(slot)) continue;
+      try {
+        await this.table.createEntity({ partitionKey: pk, rowKey: keys.slotRow(slot), caseNo, slot });
+      } catch (error) {
+        if (statusOf(error) === 409) continue; // someone booked it a moment ago: try the next
+        throw error;
+      }
+      // A cancellation marks the meeting first and then moves its cases, so checking after
+      // the claim closes the race: either the canceller sees this slot, or we see the mark.
+      if ((await this.status(tenantId, meeting)).cancelled) {
+        await this.releaseSlot(tenantId, meeting, slot, caseNo);
+        return undefined;
+      }
+      return slot;
+    }
+    return undefined;
+  }
+
+  async releaseSlot(tenantId: string, meeting: MeetingKey, slot: number, caseNo: number): Promise<void> {
+    const pk = this.partition(tenantId, meeting);
+    try {
+      const row = await this.table.getEntity<{ caseNo: number }>(pk, keys.slotRow(slot));
+      if (row.caseNo !== caseNo) return; // already someone else's
+      await this.table.deleteEntity(pk, keys.slotRow(slot), { etag: row.etag });
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 412) return;
+      throw error;
+    }
+  }
+
+  async bookings(tenantId: string, meeting: MeetingKey): Promise<{ slot: number; caseNo: number }[]> {
+    const pk = this.partition(tenantId, meeting);
+    const rows = this.table.listEntities<{ slot: number; caseNo: number }>({
+      queryOptions: { filter: `PartitionKey eq '${pk}' and RowKey ge 'slot|' and RowKey lt 'slot}'`, select: ["slot", "caseNo"] },
+    });
+    const out: { slot: number; caseNo: number }[] = [];
+    for await (const row of rows) out.push({ slot: row.slot, caseNo: row.caseNo });
+    return out.sort((a, b) => a.slot - b.slot);
+  }
+
+  async status(tenantId: string, meeting: MeetingKey): Promise<MeetingStatus> {
+    try {
+      const row = await this.table.getEntity<MeetingEntity>(this.partition(tenantId, meeting), MEETING_ROW);
+      return {
+        cancelled: row.cancelled === true,
+        cancelledBy: row.cancelledBy,
+        agendaPublishedAt: row.agendaPublishedAt,
+        rolledOverAt: row.rolledOverAt,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return { cancelled: false };
+      throw error;
+    }
+  }
+
+  async cancel(tenantId: string, meeting: MeetingKey, by: string): Promise<boolean> {
+    const pk = this.partition(tenantId, meeting);
+    for (;;) {
+      let current: (MeetingEntity & { etag: string }) | undefined;
+      try {
+        current = await this.table.getEntity<MeetingEntity>(pk, MEETING_ROW);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
+      if (current?.cancelled) return false;
+      try {
+        if (current) {
+          await this.table.updateEntity({ partitionKey: pk, rowKey: MEETING_ROW, cancelled: true, cancelledBy: by }, "Merge", { etag: current.etag });
+        } else {
+          await this.table.createEntity({ partitionKey: pk, rowKey: MEETING_ROW, cancelled: true, cancelledBy: by });
+        }
+        return true;
+      } catch (error) {
+        if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
+      }
+    }
+  }
+
+  private partition(tenantId: string, meeting: MeetingKey): string {
+    return keys.meetingPartition(
+      assertSafeKeyPart(tenantId, "tenant id"),
+      assertSafeKeyPart(meeting.forumId, "forum id"),
+      assertSafeKeyPart(meeting.date, "meeting date"),
+    );
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof RestError ? error.statusCode : undefined;
+}
