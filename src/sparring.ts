@@ -6,6 +6,8 @@ import type { Logger } from "./logger.js";
 import { FieldCipher } from "./storage/field-cipher.js";
 import { TableAddressBook } from "./storage/table-address-book.js";
 import { TableCaseRepository } from "./storage/table-case-repository.js";
+import { TableMeetingRepository } from "./storage/table-meeting-repository.js";
+import { forumCalendar } from "./domain/forum-calendar.js";
 import { openTables, storageReachable } from "./storage/table-storage.js";
 import { createBot } from "./teams/app.js";
 import { createHost, listen } from "./teams/server.js";
@@ -42,6 +44,8 @@ export async function startSparring(config: Config, logger: Logger): Promise<Run
   const bot = createBot({
     adapter,
     cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(config.encryptionKey)),
+    meetings: new TableMeetingRepository(tables.cases),
+    calendar: forumCalendar(config.timeZone),
     addresses: new TableAddressBook(tables.addresses),
     clock: { now: () => new Date() },
     timeZone: config.timeZone,

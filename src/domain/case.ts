@@ -6,7 +6,8 @@ export const MAX_LINES = 5;
 /** Five lines of a normal form field; also keeps each stored row far below Table Storage limits. */
 export const MAX_CHARS = 500;
 
-export const CASE_STATES = ["raised"] as const;
+/** Booked into a forum meeting, or acute: judged outside the meeting cadence (seed 001). */
+export const CASE_STATES = ["booked", "acute"] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 /** What the caseworker typed into the raise-case form, exactly as typed. */
@@ -133,6 +134,13 @@ export interface CaseRecord {
   raisedBy: string;
   raisedByName: string;
   raisedAt: string;
+  /** `forumId:YYYY-MM-DD` of the meeting the case is booked into; absent for acute cases. */
+  meetingKey?: string;
+  slot?: number;
+  /** Times the case was moved on from a meeting (full, cancelled, rolled over, moved). */
+  postponements: number;
+  /** The case's card in the forum channel, once posted. */
+  channelActivityId?: string;
   version: number;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { forumScheduleSchema, localDayOffSchema } from "./calendar.js";
 
 /**
  * Everything that differs between municipalities. Norddjurs Kommune's way of working
@@ -10,6 +11,8 @@ export const forumSchema = z
     name: z.string().min(1).max(80),
     minAge: z.number().int().min(0).max(130),
     maxAge: z.number().int().min(0).max(130).optional(),
+    /** Meeting cadence, length, slots and agenda deadline; Norddjurs' default for "unge"/"voksne" when left out. */
+    schedule: forumScheduleSchema.optional(),
   })
   .refine((f) => f.maxAge === undefined || f.maxAge >= f.minAge, {
     message: "maxAge must be at least minAge",
@@ -26,6 +29,8 @@ export const municipalitySchema = z
     /** Citizens younger than this are not handled by the forums. */
     minimumAge: z.number().int().min(0).max(30).default(15),
     forums: z.array(forumSchema).min(1),
+    /** Local days off on top of the public holidays, e.g. "12-24", "12-31", "06-05" or "2026-12-28". */
+    localDaysOff: z.array(localDayOffSchema).default([]),
     roles: z
       .object({
         /** Entra object ids of employment caseworkers who may raise cases. */
@@ -55,6 +60,11 @@ export const municipalitySchema = z
           code: "custom",
           message: `forums "${prev.id}" and "${next.id}" must cover consecutive ages (gap or overlap at ${next.minAge})`,
         });
+      }
+    }
+    for (const forum of m.forums) {
+      if (!forum.schedule && forum.id !== "unge" && forum.id !== "voksne") {
+        ctx.addIssue({ code: "custom", message: `forum "${forum.id}" needs a schedule (only "unge" and "voksne" have defaults)` });
       }
     }
     if (sorted[sorted.length - 1]?.maxAge !== undefined) {

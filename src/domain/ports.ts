@@ -1,7 +1,14 @@
+import type { MeetingRef } from "./booking.js";
 import type { CaseRecord } from "./case.js";
+import type { Municipality } from "./municipality.js";
 
 /** A new case as the use case hands it to storage; the repository assigns the number. */
-export type NewCase = Omit<CaseRecord, "caseNo" | "reference" | "version">;
+export type NewCase = Omit<CaseRecord, "caseNo" | "reference" | "version" | "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId">;
+
+/** Where a new case goes, decided once its number is known (booking needs the number). */
+export type Placement =
+  | { state: "booked"; meetingKey: string; slot: number; forumId: string; age: number }
+  | { state: "acute" };
 
 export interface RaisedCase {
   record: CaseRecord;
@@ -18,10 +25,19 @@ export interface CaseRepository {
    * Stores a case once per `submissionId` (one rendered form): a double click or a
    * re-delivered activity returns the case created the first time.
    */
-  raise(submissionId: string, draft: NewCase): Promise<RaisedCase>;
+  raise(submissionId: string, draft: NewCase, place: (caseNo: number) => Promise<Placement>): Promise<RaisedCase>;
   /** The caseworker's own cases, newest first. */
   listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
   get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
+  /** Writes an audit row in the case's partition (SPEC §9: who saw or changed what, when, why). */
+  audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void>;
+}
+
+export interface AuditEntry {
+  at: string;
+  user: string;
+  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused";
+  purpose: string;
 }
 
 export interface Clock {
@@ -78,4 +94,21 @@ export interface MeetingRepository {
   status(tenantId: string, meeting: { forumId: string; date: string }): Promise<MeetingStatus>;
   /** Marks the meeting cancelled; false when it already was. */
   cancel(tenantId: string, meeting: { forumId: string; date: string }, by: string): Promise<boolean>;
+}
+
+/** A meeting as the calendar computes it: wall-clock times already resolved to instants. */
+export interface ScheduledMeeting extends MeetingRef {
+  endsAt: Date;
+  agendaDeadline: Date;
+  slotMinutes: number;
+}
+
+/** The forums' meeting calendars, per municipality (SPEC §4). */
+export interface MeetingCalendar {
+  /** Meetings of every forum whose agenda deadline has not passed at `now`. */
+  openForBooking(municipality: Municipality, now: Date): ScheduledMeeting[];
+  /** The meeting on that date, if the forum's calendar has one (holidays and days off excluded). */
+  find(municipality: Municipality, forumId: string, date: string): ScheduledMeeting | undefined;
+  /** The next `count` meetings of a forum starting after `from`. */
+  upcoming(municipality: Municipality, forumId: string, from: Date, count: number): ScheduledMeeting[];
 }

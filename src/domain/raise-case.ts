@@ -1,6 +1,8 @@
+import { ageOn } from "./cpr.js";
+import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, type Booking, type MeetingRef } from "./booking.js";
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
-import type { CaseRepository, Clock } from "./ports.js";
+import type { CaseRepository, Clock, MeetingRepository, Placement } from "./ports.js";
 import { localDateIn } from "./time.js";
 
 export interface RaiseCaseCommand {
@@ -11,36 +13,73 @@ export interface RaiseCaseCommand {
 }
 
 export type RaiseCaseOutcome =
-  | { kind: "raised"; record: CaseRecord; created: boolean }
+  | { kind: "raised"; record: CaseRecord; created: boolean; booking?: Booking }
   | { kind: "invalid"; errors: FieldErrors }
+  | { kind: "no-free-meeting" }
   | { kind: "not-caseworker" };
 
-/** SPEC §3: validate, route by age, store once per submitted form. */
-export async function raiseCase(
-  deps: { cases: CaseRepository; clock: Clock; timeZone: string },
-  command: RaiseCaseCommand,
-): Promise<RaiseCaseOutcome> {
+export interface RaiseCaseDeps {
+  cases: CaseRepository;
+  meetings: MeetingRepository;
+  /** The forums' meetings still open for booking (agenda deadline not passed), any order. */
+  openMeetings: (municipality: Municipality, now: Date) => MeetingRef[];
+  clock: Clock;
+  timeZone: string;
+}
+
+class NoFreeMeeting extends Error {}
+
+/**
+ * SPEC §3: validate, then store once per submitted form. A normal case is booked into
+ * the next meeting of its forum whose agenda deadline has not passed and that has a free
+ * slot, judging age on that meeting's date (§3.4–3.5); an acute case skips the calendar.
+ */
+export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand): Promise<RaiseCaseOutcome> {
   const { municipality, user, draft } = command;
   if (!isCaseworker(municipality, user.aadObjectId)) return { kind: "not-caseworker" };
   const now = deps.clock.now();
   const validation = validateDraft(draft, municipality, localDateIn(now, deps.timeZone));
   if (!validation.ok) return { kind: "invalid", errors: validation.errors };
   const v = validation.value;
-  const { record, created } = await deps.cases.raise(command.submissionId, {
-    tenantId: municipality.tenantId,
-    state: "raised",
-    cprDigits: v.cpr.digits,
-    age: v.age,
-    forumId: v.forum.id,
-    department: v.department,
-    health: v.health,
-    social: v.social,
-    question: v.question,
-    acute: v.acute,
-    acuteReason: v.acuteReason,
-    raisedBy: user.aadObjectId,
-    raisedByName: user.name,
-    raisedAt: now.toISOString(),
-  });
-  return { kind: "raised", record, created };
+
+  let booking: Booking | undefined;
+  const place = async (caseNo: number): Promise<Placement> => {
+    if (v.acute) return { state: "acute" };
+    const candidates = bookingCandidates(municipality, v.cpr.birthDate, deps.openMeetings(municipality, now));
+    booking = await bookFirstFree(deps.meetings, municipality.tenantId, candidates, caseNo);
+    if (!booking) throw new NoFreeMeeting();
+    return {
+      state: "booked",
+      meetingKey: meetingKey(booking.meeting),
+      slot: booking.slot,
+      forumId: booking.meeting.forumId,
+      age: ageOn(v.cpr.birthDate, localDateOf(booking.meeting.date)),
+    };
+  };
+
+  try {
+    const { record, created } = await deps.cases.raise(
+      command.submissionId,
+      {
+        tenantId: municipality.tenantId,
+        cprDigits: v.cpr.digits,
+        age: v.age,
+        forumId: v.forum.id,
+        department: v.department,
+        health: v.health,
+        social: v.social,
+        question: v.question,
+        acute: v.acute,
+        acuteReason: v.acuteReason,
+        raisedBy: user.aadObjectId,
+        raisedByName: user.name,
+        raisedAt: now.toISOString(),
+      },
+      place,
+    );
+    return { kind: "raised", record, created, ...(booking ? { booking } : {}) };
+  } catch (error) {
+    if (error instanceof NoFreeMeeting) return { kind: "no-free-meeting" };
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
 import { RestError, TableClient, type TableEntityResult } from "@azure/data-tables";
 import { caseReference, type CaseRecord, type CaseState } from "../domain/case.js";
 import { cprLookupKey } from "../domain/cpr.js";
-import type { CaseRepository, NewCase, RaisedCase } from "../domain/ports.js";
+import { randomBytes } from "node:crypto";
+import type { AuditEntry, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
 import { assertWithinTableLimits } from "./entity-limits.js";
 import type { FieldCipher } from "./field-cipher.js";
 import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
@@ -24,6 +25,10 @@ interface CaseEntity {
   raisedBy: string;
   raisedByName: string;
   raisedAt: string;
+  meetingKey?: string;
+  slot?: number;
+  postponements: number;
+  channelActivityId?: string;
   version: number;
 }
 
@@ -39,7 +44,7 @@ export class TableCaseRepository implements CaseRepository {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async raise(submissionId: string, draft: NewCase): Promise<RaisedCase> {
+  async raise(submissionId: string, draft: NewCase, place: (caseNo: number) => Promise<Placement>): Promise<RaisedCase> {
     const tenantId = assertSafeKeyPart(draft.tenantId, "tenant id");
     const user = assertSafeKeyPart(draft.raisedBy, "user id");
     assertSafeKeyPart(submissionId, "submission id");
@@ -47,7 +52,7 @@ export class TableCaseRepository implements CaseRepository {
 
     // A form seen before: finish and return its case (it may have been cut off half-way).
     const earlier = await this.readSubmission(submissionKey.pk, submissionKey.rk);
-    if (earlier !== undefined) return this.completeRaise(earlier, draft, false);
+    if (earlier !== undefined) return this.completeRaise(earlier, draft, place, false);
 
     const caseNo = await this.nextCaseNo(tenantId);
     try {
@@ -57,9 +62,9 @@ export class TableCaseRepository implements CaseRepository {
       // A concurrent double click claimed the form first; its number wins and ours stays unused.
       const winner = await this.readSubmission(submissionKey.pk, submissionKey.rk);
       if (winner === undefined) throw error;
-      return this.completeRaise(winner, draft, false);
+      return this.completeRaise(winner, draft, place, false);
     }
-    return this.completeRaise(caseNo, draft, true);
+    return this.completeRaise(caseNo, draft, place, true);
   }
 
   async listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]> {
@@ -90,11 +95,18 @@ export class TableCaseRepository implements CaseRepository {
    * Writes the case row and its "mine sager" index row. Every step tolerates a repeat, so
    * a submission cut off half-way (crash, timeout) is completed by the next attempt.
    */
-  private async completeRaise(caseNo: number, draft: NewCase, claimedNow: boolean): Promise<RaisedCase> {
+  private async completeRaise(
+    caseNo: number,
+    draft: NewCase,
+    place: (caseNo: number) => Promise<Placement>,
+    claimedNow: boolean,
+  ): Promise<RaisedCase> {
     let record = claimedNow ? undefined : await this.get(draft.tenantId, caseNo);
     let created = false;
     if (!record) {
-      const entity = this.toEntity(caseNo, draft);
+      // Placement is idempotent per case number (a slot already held is returned), so a
+      // retried submission lands in the same meeting.
+      const entity = this.toEntity(caseNo, draft, await place(caseNo));
       assertWithinTableLimits(entity as unknown as Record<string, unknown>);
       try {
         await this.cases.createEntity(entity);
@@ -153,14 +165,24 @@ export class TableCaseRepository implements CaseRepository {
     return `${tenantId}|${caseNo}|${field}`;
   }
 
-  private toEntity(caseNo: number, draft: NewCase): CaseEntity {
+  async audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void> {
+    // Row keys sort by time; the random suffix keeps two entries in the same millisecond apart.
+    await this.cases.createEntity({
+      partitionKey: keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo),
+      rowKey: `audit|${entry.at}|${randomBytes(4).toString("hex")}`,
+      ...entry,
+    });
+  }
+
+  private toEntity(caseNo: number, draft: NewCase, placement: Placement): CaseEntity {
     const seal = (field: Sensitive, value: string) =>
       this.cipher.encrypt(value, this.sealContext(draft.tenantId, caseNo, field));
     return {
       partitionKey: keys.casePartition(draft.tenantId, caseNo),
       rowKey: CASE_ROW,
       caseNo,
-      state: draft.state,
+      state: placement.state,
+      postponements: 0,
       cprSealed: seal("cpr", draft.cprDigits),
       cprLookup: cprLookupKey(draft.cprDigits, this.cipher.lookupKey),
       age: draft.age,
@@ -175,6 +197,9 @@ export class TableCaseRepository implements CaseRepository {
       raisedByName: draft.raisedByName,
       raisedAt: draft.raisedAt,
       version: 1,
+      ...(placement.state === "booked"
+        ? { meetingKey: placement.meetingKey, slot: placement.slot, forumId: placement.forumId, age: placement.age }
+        : {}),
     };
   }
 
@@ -198,6 +223,10 @@ export class TableCaseRepository implements CaseRepository {
       raisedBy: e.raisedBy,
       raisedByName: e.raisedByName,
       raisedAt: e.raisedAt,
+      meetingKey: e.meetingKey,
+      slot: e.slot,
+      postponements: e.postponements ?? 0,
+      channelActivityId: e.channelActivityId,
       version: e.version,
     };
   }

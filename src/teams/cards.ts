@@ -24,13 +24,58 @@ export interface CardData {
     age: number;
     forumName: string;
     department: string;
+    meetingText: string;
     raisedAt: string;
     nextStep: string;
   };
   "my-cases": {
     count: number;
     summary: string;
-    cases: { reference: string; maskedCpr: string; age: number; stateText: string; stateColor: string; forumName: string; raisedAt: string }[];
+    cases: {
+      reference: string;
+      maskedCpr: string;
+      age: number;
+      stateText: string;
+      stateColor: string;
+      forumName: string;
+      meetingText: string;
+      raisedAt: string;
+    }[];
+  };
+  "case-in-forum": {
+    caseNo: number;
+    reference: string;
+    acute: boolean;
+    ageGroup: string;
+    department: string;
+    meetingText: string;
+    stateText: string;
+    detailsVerb: string;
+  };
+  "case-details": {
+    caseNo: number;
+    reference: string;
+    cpr: string;
+    age: number;
+    forumName: string;
+    meetingText: string;
+    raisedByName: string;
+    department: string;
+    acute: boolean;
+    acuteReason: string;
+    health: string;
+    social: string;
+    question: string;
+    summaryVerb: string;
+  };
+  agenda: {
+    forumName: string;
+    meetingText: string;
+    note: string;
+    count: number;
+    capacity: number;
+    slotMinutes: number;
+    items: { time: string; reference: string; ageGroup: string; department: string; acute: boolean }[];
   };
   help: {
     greeting: string;

@@ -34,8 +34,19 @@ export const TEXT = {
     "Sager oprettes i en personlig chat med mig, så borgerens oplysninger ikke står i kanalen. Åbn en chat med Sparring og skriv **ny sag**. I en forumkanal kan en administrator skrive **@Sparring tilknyt forum** efterfulgt af forummets navn.",
   notUnderstood: "Det forstod jeg ikke.",
   genericError: "Der skete en fejl i Sparring. Intet er ændret — prøv igen om lidt.",
-  nextStepRaised: (forum: string) =>
-    `Sagen er sendt til ${forum}. Du får besked her i chatten, når den er sat på et møde, og når forummet har truffet en beslutning.`,
+  nextStepRaised: "Du får besked her i chatten, hvis sagen flyttes, og når forummet har truffet en beslutning.",
+  booked: (forum: string, deadline: string) =>
+    `Sagen er sat på ${forum}s møde. Dagsordenen sendes ud i forummets kanal ${deadline}.`,
+  acuteRaised: (forum: string) => `Sagen er akut og er sendt til ${forum} med det samme; koordinatorerne får besked.`,
+  meetingsFull: (dates: string[]) =>
+    `Mødet ${dates.join(", ")} var fuldt, så sagen er sat på det næste møde med en ledig plads.`,
+  noFreeMeeting:
+    "Sagen er ikke sendt: alle forummets kommende møder er fulde. Det, du har skrevet, er bevaret. Kontakt koordinatorerne, eller send sagen som akut, hvis den ikke kan vente.",
+  unknownCase: "Sagen findes ikke (længere). Intet er ændret.",
+  detailsRefused:
+    "Du har ikke adgang til sagens detaljer. Kun forummets koordinatorer og sagens sagsbehandler kan se dem. Forsøget er logget.",
+  agendaNoForum: "Denne kanal er ikke tilknyttet et forum. En administrator kan skrive @Sparring tilknyt forum unge (eller voksne).",
+  agendaNoMeeting: (forum: string) => `${forum} har ingen kommende møder i kalenderen.`,
   nextStepNoChannel: (forum: string) =>
     `Sagen er gemt til ${forum}. Forummet har endnu ingen kanal i Teams, så koordinatorerne kan ikke se den der endnu — bed jeres Sparring-administrator om at skrive "@Sparring tilknyt forum" i forummets kanal. Der går intet tabt.`,
   bindOnlyInChannel: "Et forum tilknyttes i den kanal, hvor forummets sager skal vises: skriv @Sparring tilknyt forum unge (eller voksne) dér.",
@@ -44,6 +55,6 @@ export const TEXT = {
     typed ? `Jeg kender ikke forummet "${typed}". Skriv tilknyt forum ${choices}.` : `Skriv hvilket forum kanalen er til: tilknyt forum ${choices}.`,
   bound: (forum: string, replaced: boolean) =>
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
-  stateText: { raised: "Oprettet" } as Record<string, string>,
+  stateText: { booked: "Booket til møde", acute: "Akut" } as Record<string, string>,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 };

@@ -1,6 +1,8 @@
 /** Every card action verb, one place. A test checks that each verb on a card has a handler. */
 export const VERBS = {
   submitCase: "case.submit",
+  showCaseDetails: "case.details",
+  showCaseSummary: "case.summary",
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { escapeMarkdown, renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
 import { VERBS } from "../../src/teams/verbs.js";
@@ -32,6 +33,7 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     age: 36,
     forumName: "Sparring voksne (30+)",
     department: "Jobcenter",
+    meetingText: "onsdag 25. november 2026 kl. 14.10 (plads 2 af 3)",
     raisedAt: "23.11.2026",
     nextStep: "Sagen er sendt.",
   },
@@ -45,8 +47,44 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
       stateText: "AKUT · Oprettet",
       stateColor: "Attention",
       forumName: "Sparring voksne (30+)",
+      meetingText: "onsdag 25. november 2026 kl. 14.10 (plads 2 af 3)",
       raisedAt: "23.11.2026",
     })),
+  },
+  "case-in-forum": {
+    caseNo: 12,
+    reference: "SP-0012",
+    acute: true,
+    ageGroup: "30+ år",
+    department: "Jobcenter",
+    meetingText: "Akut — drøftes hurtigst muligt",
+    stateText: "Akut",
+    detailsVerb: VERBS.showCaseDetails,
+  },
+  "case-details": {
+    caseNo: 12,
+    reference: "SP-0012",
+    cpr: "610190-4321",
+    age: 36,
+    forumName: "Sparring voksne (30+)",
+    meetingText: "onsdag 25. november 2026 kl. 14.10 (plads 2 af 3)",
+    raisedByName: "Mette Holm",
+    department: "Jobcenter",
+    acute: true,
+    acuteReason: long,
+    health: long,
+    social: long,
+    question: long,
+    summaryVerb: VERBS.showCaseSummary,
+  },
+  agenda: {
+    forumName: "Sparring unge (15-29)",
+    meetingText: "tirsdag 1. december 2026 kl. 13.00",
+    note: "Dagsordenen kommer for sent, fordi Sparring var nede ved fristen.",
+    count: 6,
+    capacity: 6,
+    slotMinutes: 10,
+    items: Array.from({ length: 6 }, (_, i) => ({ time: `kl. 13.${i}0`, reference: `SP-00${10 + i}`, ageGroup: "15–29 år", department: "Ungeindsatsen", acute: i === 0 })),
   },
   help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
 };
@@ -122,7 +160,7 @@ describe("every verb has a handler", () => {
     bot = await startBotHarness({
       municipality: testMunicipality(),
       cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 1))),
-      addresses: new TableAddressBook(tables.addresses),
+      meetings: new TableMeetingRepository(tables.cases), addresses: new TableAddressBook(tables.addresses),
     });
   });
   afterAll(() => bot.close());

@@ -17,10 +17,11 @@ beforeAll(async () => {
   repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher);
 });
 
+const acute = async () => ({ state: "acute" as const });
+
 function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
   return {
     tenantId,
-    state: "raised",
     cprDigits: fakeCpr({ year: 1990, month: 1, day: 1 }).replace("-", ""),
     age: 36,
     forumId: "voksne",
@@ -40,7 +41,7 @@ function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
 describe("TableCaseRepository (Azurite)", () => {
   it("stores CPR and health text encrypted and reads them back decrypted", async () => {
     const tenant = randomUUID();
-    const { record, created } = await repo.raise(randomUUID(), newCase(tenant));
+    const { record, created } = await repo.raise(randomUUID(), newCase(tenant), acute);
     expect(created).toBe(true);
     expect(record.reference).toBe("SP-0001");
     const raw = await tables.cases.getEntity<Record<string, unknown>>(keys.casePartition(tenant, record.caseNo), "case");
@@ -54,25 +55,25 @@ describe("TableCaseRepository (Azurite)", () => {
   it("creates one case when the same form is submitted twice, also at the same moment", async () => {
     const tenant = randomUUID();
     const submission = randomUUID();
-    const results = await Promise.all(Array.from({ length: 10 }, () => repo.raise(submission, newCase(tenant))));
+    const results = await Promise.all(Array.from({ length: 10 }, () => repo.raise(submission, newCase(tenant), acute)));
     const numbers = new Set(results.map((r) => r.record.caseNo));
     expect(numbers.size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
-    const again = await repo.raise(submission, newCase(tenant));
+    const again = await repo.raise(submission, newCase(tenant), acute);
     expect(again).toMatchObject({ created: false, record: { caseNo: [...numbers][0] } });
   });
 
   it("gives concurrent different forms distinct case numbers", async () => {
     const tenant = randomUUID();
-    const results = await Promise.all(Array.from({ length: 8 }, () => repo.raise(randomUUID(), newCase(tenant))));
+    const results = await Promise.all(Array.from({ length: 8 }, () => repo.raise(randomUUID(), newCase(tenant), acute)));
     expect(new Set(results.map((r) => r.record.caseNo)).size).toBe(8);
   });
 
   it("lists a caseworker's cases newest first and only theirs", async () => {
     const tenant = randomUUID();
-    for (let i = 0; i < 3; i++) await repo.raise(randomUUID(), newCase(tenant));
-    await repo.raise(randomUUID(), newCase(tenant, { raisedBy: "someone-else" }));
+    for (let i = 0; i < 3; i++) await repo.raise(randomUUID(), newCase(tenant), acute);
+    await repo.raise(randomUUID(), newCase(tenant, { raisedBy: "someone-else" }), acute);
     const mine = await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20);
     expect(mine.map((c) => c.reference)).toEqual(["SP-0003", "SP-0002", "SP-0001"]);
     expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 2)).toHaveLength(2);
@@ -81,8 +82,8 @@ describe("TableCaseRepository (Azurite)", () => {
   it("keeps tenants apart: another municipality neither sees nor numbers into the same cases", async () => {
     const a = randomUUID();
     const b = randomUUID();
-    const caseA = await repo.raise(randomUUID(), newCase(a));
-    const caseB = await repo.raise(randomUUID(), newCase(b));
+    const caseA = await repo.raise(randomUUID(), newCase(a), acute);
+    const caseB = await repo.raise(randomUUID(), newCase(b), acute);
     expect(caseA.record.caseNo).toBe(1);
     expect(caseB.record.caseNo).toBe(1);
     expect(await repo.listRaisedBy(b, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
@@ -91,8 +92,8 @@ describe("TableCaseRepository (Azurite)", () => {
 
   it("refuses to decrypt a sealed field copied into another case", async () => {
     const tenant = randomUUID();
-    const one = await repo.raise(randomUUID(), newCase(tenant));
-    const two = await repo.raise(randomUUID(), newCase(tenant, { cprDigits: "6101851234" }));
+    const one = await repo.raise(randomUUID(), newCase(tenant), acute);
+    const two = await repo.raise(randomUUID(), newCase(tenant, { cprDigits: "6101851234" }), acute);
     const rawOne = await tables.cases.getEntity<{ cprSealed: string }>(keys.casePartition(tenant, one.record.caseNo), "case");
     await tables.cases.updateEntity(
       { partitionKey: keys.casePartition(tenant, two.record.caseNo), rowKey: "case", cprSealed: rawOne.cprSealed },
@@ -106,7 +107,7 @@ describe("TableCaseRepository (Azurite)", () => {
     const submission = randomUUID();
     // Simulate a crash right after the claim: the submission row exists, the case row does not.
     await tables.caseIndex.createEntity({ partitionKey: keys.submissionPartition(tenant, CASEWORKER.aadObjectId), rowKey: submission, caseNo: 41 });
-    const { record } = await repo.raise(submission, newCase(tenant));
+    const { record } = await repo.raise(submission, newCase(tenant), acute);
     expect(record.caseNo).toBe(41);
     expect((await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).map((c) => c.caseNo)).toEqual([41]);
   });
@@ -118,6 +119,6 @@ describe("TableCaseRepository (Azurite)", () => {
       { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
     );
     const broken = new TableCaseRepository(dead, dead, cipher);
-    await expect(broken.raise(randomUUID(), newCase(randomUUID()))).rejects.toThrow();
+    await expect(broken.raise(randomUUID(), newCase(randomUUID()), acute)).rejects.toThrow();
   });
 });

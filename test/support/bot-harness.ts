@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../../src/domain/municipality.js";
-import type { AddressBook, CaseRepository } from "../../src/domain/ports.js";
+import { forumCalendar } from "../../src/domain/forum-calendar.js";
+import type { AddressBook, CaseRepository, MeetingRepository } from "../../src/domain/ports.js";
 import { createLogger } from "../../src/logger.js";
 import { createBot } from "../../src/teams/app.js";
 import { createHost, listen } from "../../src/teams/server.js";
@@ -18,7 +19,13 @@ export interface SentActivity {
  * The real Application, adapter and HTTP host, with a stub Bot Connector on loopback
  * standing in for Teams. Activities go in over HTTP exactly as Teams sends them.
  */
-export async function startBotHarness(o: { municipality: Municipality; cases: CaseRepository; addresses: AddressBook; now?: () => Date }) {
+export async function startBotHarness(o: {
+  municipality: Municipality;
+  cases: CaseRepository;
+  meetings: MeetingRepository;
+  addresses: AddressBook;
+  now?: () => Date;
+}) {
   const sent: SentActivity[] = [];
   const connector = http.createServer((req, res) => {
     let raw = "";
@@ -37,6 +44,8 @@ export async function startBotHarness(o: { municipality: Municipality; cases: Ca
   const bot = createBot({
     adapter,
     cases: o.cases,
+    meetings: o.meetings,
+    calendar: forumCalendar("Europe/Copenhagen"),
     addresses: o.addresses,
     clock: { now: o.now ?? (() => new Date()) },
     timeZone: "Europe/Copenhagen",

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, startBotHarness, type BotHarness } from "../support/bot-harness.js";
@@ -18,6 +19,7 @@ beforeAll(async () => {
   bot = await startBotHarness({
     municipality,
     cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 5))),
+    meetings: new TableMeetingRepository(tables.cases),
     addresses,
   });
 });

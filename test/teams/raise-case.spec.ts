@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness } from "../support/bot-harness.js";
@@ -16,7 +17,7 @@ let repo: TableCaseRepository;
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
   repo = new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 3)));
-  bot = await startBotHarness({ municipality, cases: repo, addresses: new TableAddressBook(tables.addresses) });
+  bot = await startBotHarness({ municipality, cases: repo, meetings: new TableMeetingRepository(tables.cases), addresses: new TableAddressBook(tables.addresses) });
 });
 afterAll(() => bot.close());
 
@@ -132,6 +133,7 @@ describe("when storage fails mid-flow", () => {
     const broken = await startBotHarness({
       municipality,
       cases: new TableCaseRepository(dead, dead, new FieldCipher(Buffer.alloc(32, 3))),
+      meetings: new TableMeetingRepository(dead),
       addresses: new TableAddressBook(dead),
     });
     try {

@@ -1,0 +1,29 @@
+import type { CaseRecord } from "./case.js";
+import type { Municipality } from "./municipality.js";
+
+/** Roles are checked on the server for every action, from the activity's Entra object id (SPEC §1). */
+export function isCoordinatorOf(municipality: Municipality, forumId: string, aadObjectId: string): boolean {
+  return (municipality.roles.coordinators[forumId] ?? []).includes(aadObjectId);
+}
+
+/**
+ * Who may see a case's CPR number and health/social text (SPEC §6): the coordinators of
+ * the case's forum and the case's own caseworkers. Everyone else is refused.
+ */
+export function canViewDetails(municipality: Municipality, record: CaseRecord, aadObjectId: string): boolean {
+  if (!aadObjectId) return false;
+  return record.raisedBy === aadObjectId || isCoordinatorOf(municipality, record.forumId, aadObjectId);
+}
+
+/** Who may move a case or cancel a meeting: the forum's coordinators. */
+export function canManageForum(municipality: Municipality, forumId: string, aadObjectId: string): boolean {
+  return isCoordinatorOf(municipality, forumId, aadObjectId);
+}
+
+/** "15–29 år" / "30+ år": the age group shown in the channel instead of the age. */
+export function ageGroupLabel(municipality: Municipality, forumId: string): string {
+  const forum = municipality.forums.find((f) => f.id === forumId);
+  if (!forum) return "";
+  const from = Math.max(forum.minAge, municipality.minimumAge);
+  return forum.maxAge === undefined ? `${from}+ år` : `${from}–${forum.maxAge} år`;
+}

@@ -1,0 +1,163 @@
+import { MessageFactory, TurnContext } from "botbuilder";
+import { z } from "zod";
+import { ageGroupLabel, canViewDetails } from "../domain/access.js";
+import type { CaseRecord } from "../domain/case.js";
+import { findForum, isAdministrator, type Municipality } from "../domain/municipality.js";
+import type { ScheduledMeeting } from "../domain/ports.js";
+import { caseMeetingText, formatDanishDateTime, forumName, isPersonalChat, municipalityOf, slotStartsAt, type BotDeps } from "./bot-deps.js";
+import { cardAttachment, escapeMarkdown, renderCard, type CardData, type CardJson } from "./cards.js";
+import { TEXT } from "./messages.js";
+import { VERBS } from "./verbs.js";
+
+/** Saves where to reach a user later (SPEC §11: proactive messages need a saved reference). */
+export async function rememberPersonalChat(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const municipality = municipalityOf(ctx, deps);
+  const user = ctx.activity.from?.aadObjectId;
+  if (!municipality || !user || !isPersonalChat(ctx)) return;
+  try {
+    await deps.addresses.savePersonalChat(municipality.tenantId, user, {
+      reference: JSON.stringify(TurnContext.getConversationReference(ctx.activity)),
+      savedAt: deps.clock.now().toISOString(),
+    });
+  } catch (error) {
+    // Not worth failing the user's turn: the address is saved again on their next message.
+    deps.logger.warn({ err: error }, "could not save the personal chat address");
+  }
+}
+
+/** `@Sparring tilknyt forum unge` in a channel: from now on that forum's cards go there. */
+export async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const municipality = municipalityOf(ctx, deps);
+  if (!municipality) return void (await ctx.sendActivity(TEXT.unknownTenant));
+  if (ctx.activity.conversation?.conversationType !== "channel") return void (await ctx.sendActivity(TEXT.bindOnlyInChannel));
+  const user = ctx.activity.from?.aadObjectId ?? "";
+  if (!isAdministrator(municipality, user)) return void (await ctx.sendActivity(TEXT.bindNotAdministrator));
+  const typed = (ctx.activity.text ?? "").replace(/^\s*tilknyt(\s+forum)?/i, "");
+  const forum = findForum(municipality, typed);
+  const choices = municipality.forums.map((f) => f.id).join(" eller ");
+  if (!forum) return void (await ctx.sendActivity(TEXT.bindUnknownForum(typed.trim(), choices)));
+  const channelName = (ctx.activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name ?? "";
+  const reference = JSON.stringify(TurnContext.getConversationReference(ctx.activity));
+  const previous = await deps.addresses.bindForumChannel(municipality.tenantId, {
+    forumId: forum.id,
+    channelName,
+    boundBy: user,
+    reference,
+    savedAt: deps.clock.now().toISOString(),
+  });
+  deps.logger.info({ tenant: municipality.tenantId, forum: forum.id, by: user }, "forum channel bound");
+  await ctx.sendActivity(TEXT.bound(forum.name, previous !== undefined && previous.reference !== reference));
+}
+
+/** The forum bound to the channel this activity came from, if any. */
+async function forumOfChannel(ctx: TurnContext, deps: BotDeps, municipality: Municipality) {
+  const conversationId = ctx.activity.conversation?.id;
+  for (const forum of municipality.forums) {
+    const bound = await deps.addresses.forumChannel(municipality.tenantId, forum.id);
+    if (bound && (JSON.parse(bound.reference) as { conversation?: { id?: string } }).conversation?.id === conversationId) return forum;
+  }
+  return undefined;
+}
+
+/** `@Sparring dagsorden` in a forum channel: the agenda of the forum's next meeting. */
+export async function showAgenda(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const municipality = municipalityOf(ctx, deps);
+  if (!municipality) return void (await ctx.sendActivity(TEXT.unknownTenant));
+  const forum = await forumOfChannel(ctx, deps, municipality);
+  if (!forum) return void (await ctx.sendActivity(TEXT.agendaNoForum));
+  const [next] = deps.calendar.upcoming(municipality, forum.id, deps.clock.now(), 1);
+  if (!next) return void (await ctx.sendActivity(TEXT.agendaNoMeeting(forum.name)));
+  await ctx.sendActivity(MessageFactory.attachment(cardAttachment("agenda", await agendaData(deps, municipality, next, ""))));
+}
+
+export async function agendaData(deps: BotDeps, municipality: Municipality, meeting: ScheduledMeeting, note: string): Promise<CardData["agenda"]> {
+  const bookings = await deps.meetings.bookings(municipality.tenantId, meeting);
+  const records = await Promise.all(bookings.map((b) => deps.cases.get(municipality.tenantId, b.caseNo)));
+  const key = `${meeting.forumId}:${meeting.date}`;
+  const items = bookings.flatMap((b, i) => {
+    const record = records[i];
+    // A slot whose case has moved on (a move cut off half-way) is not on this agenda.
+    if (!record || record.meetingKey !== key) return [];
+    return [
+      {
+        time: formatDanishDateTime(slotStartsAt(meeting, b.slot), deps.timeZone).replace(/^.* kl\. /, "kl. "),
+        reference: record.reference,
+        ageGroup: ageGroupLabel(municipality, record.forumId),
+        department: escapeMarkdown(record.department),
+        acute: record.acute,
+      },
+    ];
+  });
+  return {
+    forumName: forumName(municipality, meeting.forumId),
+    meetingText: formatDanishDateTime(meeting.startsAt, deps.timeZone),
+    note,
+    count: items.length,
+    capacity: meeting.capacity,
+    slotMinutes: meeting.slotMinutes,
+    items,
+  };
+}
+
+/** The privacy-safe card in the forum channel (SPEC §6): no CPR, no health or social text. */
+export function caseInForumData(deps: BotDeps, municipality: Municipality, record: CaseRecord): CardData["case-in-forum"] {
+  return {
+    caseNo: record.caseNo,
+    reference: record.reference,
+    acute: record.acute,
+    ageGroup: ageGroupLabel(municipality, record.forumId),
+    department: escapeMarkdown(record.department),
+    meetingText: caseMeetingText(deps, municipality, record),
+    stateText: TEXT.stateText[record.state] ?? record.state,
+    detailsVerb: VERBS.showCaseDetails,
+  };
+}
+
+const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
+
+/**
+ * "Vis detaljer": the full case, for the forum's coordinators and the case's caseworker
+ * only, as a card only the presser sees. Every view and every refusal is audited.
+ */
+export async function showCaseDetails(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const municipality = municipalityOf(ctx, deps);
+  if (!municipality) return TEXT.unknownTenant;
+  const parsed = caseRef.safeParse(raw);
+  if (!parsed.success) return TEXT.unknownCase;
+  const record = await deps.cases.get(municipality.tenantId, parsed.data.caseNo);
+  if (!record) return TEXT.unknownCase;
+  const user = ctx.activity.from?.aadObjectId ?? "";
+  const at = deps.clock.now().toISOString();
+  if (!canViewDetails(municipality, record, user)) {
+    await deps.cases.audit(municipality.tenantId, record.caseNo, { at, user, action: "view-refused", purpose: "sparring" });
+    return TEXT.detailsRefused;
+  }
+  await deps.cases.audit(municipality.tenantId, record.caseNo, { at, user, action: "view-details", purpose: "sparring" });
+  return renderCard("case-details", {
+    caseNo: record.caseNo,
+    reference: record.reference,
+    cpr: `${record.cprDigits.slice(0, 6)}-${record.cprDigits.slice(6)}`,
+    age: record.age,
+    forumName: forumName(municipality, record.forumId),
+    meetingText: caseMeetingText(deps, municipality, record),
+    raisedByName: escapeMarkdown(record.raisedByName),
+    department: escapeMarkdown(record.department),
+    acute: record.acute,
+    acuteReason: escapeMarkdown(record.acuteReason),
+    health: escapeMarkdown(record.health),
+    social: escapeMarkdown(record.social),
+    question: escapeMarkdown(record.question),
+    summaryVerb: VERBS.showCaseSummary,
+  });
+}
+
+/** "Skjul detaljer": back to the privacy-safe card. */
+export async function showCaseSummary(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const municipality = municipalityOf(ctx, deps);
+  if (!municipality) return TEXT.unknownTenant;
+  const parsed = caseRef.safeParse(raw);
+  if (!parsed.success) return TEXT.unknownCase;
+  const record = await deps.cases.get(municipality.tenantId, parsed.data.caseNo);
+  if (!record) return TEXT.unknownCase;
+  return renderCard("case-in-forum", caseInForumData(deps, municipality, record));
+}
