@@ -31,7 +31,15 @@ export interface CaseRepository {
   get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
   /** Writes an audit row in the case's partition (SPEC §9: who saw or changed what, when, why). */
   audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void>;
+  /**
+   * Changes the case if it is still at `expectedVersion`, together with its audit row, in
+   * one transaction. Returns the new record, or undefined when the case changed first
+   * (a stale card, a double click, a re-delivered activity).
+   */
+  change(tenantId: string, caseNo: number, expectedVersion: number, patch: CasePatch, audit: AuditEntry): Promise<CaseRecord | undefined>;
 }
+
+export type CasePatch = Partial<Pick<CaseRecord, "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId" | "forumId" | "age">>;
 
 export interface AuditEntry {
   at: string;

@@ -2,7 +2,7 @@ import { RestError, TableClient, type TableEntityResult } from "@azure/data-tabl
 import { caseReference, type CaseRecord, type CaseState } from "../domain/case.js";
 import { cprLookupKey } from "../domain/cpr.js";
 import { randomBytes } from "node:crypto";
-import type { AuditEntry, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
+import type { AuditEntry, CasePatch, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
 import { assertWithinTableLimits } from "./entity-limits.js";
 import type { FieldCipher } from "./field-cipher.js";
 import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
@@ -166,12 +166,30 @@ export class TableCaseRepository implements CaseRepository {
   }
 
   async audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void> {
-    // Row keys sort by time; the random suffix keeps two entries in the same millisecond apart.
-    await this.cases.createEntity({
-      partitionKey: keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo),
-      rowKey: `audit|${entry.at}|${randomBytes(4).toString("hex")}`,
-      ...entry,
-    });
+    await this.cases.createEntity(auditRow(keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), entry));
+  }
+
+  async change(tenantId: string, caseNo: number, expectedVersion: number, patch: CasePatch, audit: AuditEntry): Promise<CaseRecord | undefined> {
+    const pk = keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo);
+    let current: TableEntityResult<CaseEntity>;
+    try {
+      current = await this.cases.getEntity<CaseEntity>(pk, CASE_ROW);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    if (current.version !== expectedVersion) return undefined;
+    const update = { partitionKey: pk, rowKey: CASE_ROW, ...patch, version: expectedVersion + 1 };
+    try {
+      await this.cases.submitTransaction([
+        ["update", update, "Merge", { etag: current.etag }],
+        ["create", auditRow(pk, audit)],
+      ]);
+    } catch (error) {
+      if (isPreconditionFailed(error) || isConflict(error) || isBatchConflict(error)) return undefined;
+      throw error;
+    }
+    return this.toRecord(tenantId, { ...current, ...patch, version: expectedVersion + 1 });
   }
 
   private toEntity(caseNo: number, draft: NewCase, placement: Placement): CaseEntity {
@@ -230,6 +248,18 @@ export class TableCaseRepository implements CaseRepository {
       version: e.version,
     };
   }
+}
+
+/** Row keys sort by time; the random suffix keeps two entries of the same millisecond apart. */
+function auditRow(partitionKey: string, entry: AuditEntry) {
+  return { partitionKey, rowKey: `audit|${entry.at}|${randomBytes(4).toString("hex")}`, ...entry };
+}
+
+/** A failed batch reports the failing operation's status on the error. */
+function isBatchConflict(error: unknown): boolean {
+  const status = statusOf(error);
+  const code = (error as { code?: string }).code ?? "";
+  return status === 412 || status === 409 || /UpdateConditionNotSatisfied|EntityAlreadyExists/.test(code);
 }
 
 function escapeOData(value: string): string {

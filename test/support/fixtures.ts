@@ -29,6 +29,7 @@ export function fakeCprForAge(age: number, on: Date = new Date()): string {
 
 export const CASEWORKER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000001", name: "Test Sagsbehandler" };
 export const ADMINISTRATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000003", name: "Test Administrator" };
+export const COORDINATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000004", name: "Test Koordinator" };
 export const OUTSIDER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000099", name: "Udenforstående" };
 
 export function testMunicipality(tenantId: string = randomUUID()): Municipality {
@@ -40,7 +41,11 @@ export function testMunicipality(tenantId: string = randomUUID()): Municipality 
       { id: "unge", name: "Sparring unge (15-29)", minAge: 15, maxAge: 29 },
       { id: "voksne", name: "Sparring voksne (30+)", minAge: 30 },
     ],
-    roles: { caseworkers: [CASEWORKER.aadObjectId], administrators: [ADMINISTRATOR.aadObjectId] },
+    roles: {
+      caseworkers: [CASEWORKER.aadObjectId],
+      administrators: [ADMINISTRATOR.aadObjectId],
+      coordinators: { unge: [COORDINATOR.aadObjectId], voksne: [COORDINATOR.aadObjectId] },
+    },
   });
 }
 

@@ -1,0 +1,152 @@
+import { canManageForum } from "./access.js";
+import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeetingKey } from "./booking.js";
+import type { CaseRecord } from "./case.js";
+import { ageOn, parseCpr } from "./cpr.js";
+import type { Municipality } from "./municipality.js";
+import type { CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
+
+export interface MoveDeps {
+  cases: CaseRepository;
+  meetings: MeetingRepository;
+  calendar: MeetingCalendar;
+  clock: Clock;
+}
+
+export type MoveReason = "moved" | "meeting-cancelled" | "rolled-over";
+
+export type MoveOutcome =
+  | { kind: "moved"; record: CaseRecord; from: string; to: ScheduledMeeting; skippedFull: ScheduledMeeting[] }
+  | { kind: "unknown-case" }
+  | { kind: "stale"; record: CaseRecord }
+  | { kind: "not-allowed" }
+  | { kind: "not-booked"; record: CaseRecord }
+  | { kind: "unknown-meeting" }
+  | { kind: "no-free-meeting" };
+
+export interface MoveCommand {
+  municipality: Municipality;
+  caseNo: number;
+  /** The case version the card showed; a different one means the card is stale. */
+  expectedVersion: number;
+  /** A meeting chosen by a coordinator, or the next meeting with a free slot. */
+  target: { kind: "meeting"; key: string } | { kind: "next" };
+  by: string;
+  reason: MoveReason;
+}
+
+/**
+ * Moves a booked case to another meeting (SPEC §4): a coordinator's choice, or the next
+ * meeting with a free slot when its meeting is cancelled or it was not reached. The new
+ * slot is claimed before the case changes and the old one released after, so a crash
+ * part-way leaves at worst an extra occupied slot, never a case without one.
+ */
+export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<MoveOutcome> {
+  const { municipality } = command;
+  const tenantId = municipality.tenantId;
+  const record = await deps.cases.get(tenantId, command.caseNo);
+  if (!record) return { kind: "unknown-case" };
+  if (command.reason === "moved" && !canManageForum(municipality, record.forumId, command.by)) return { kind: "not-allowed" };
+  if (record.version !== command.expectedVersion) return { kind: "stale", record };
+  if (record.state !== "booked" || !record.meetingKey || record.slot === undefined) return { kind: "not-booked", record };
+  const from = parseMeetingKey(record.meetingKey);
+  if (!from) return { kind: "not-booked", record };
+
+  const now = deps.clock.now();
+  const cpr = parseCpr(record.cprDigits);
+  if (!cpr.ok) return { kind: "not-booked", record };
+  let candidates: ScheduledMeeting[];
+  if (command.target.kind === "meeting") {
+    const wanted = parseMeetingKey(command.target.key);
+    const meeting = wanted && wanted.forumId === record.forumId ? deps.calendar.find(municipality, wanted.forumId, wanted.date) : undefined;
+    if (!meeting || meeting.startsAt.getTime() <= now.getTime() || command.target.key === record.meetingKey) return { kind: "unknown-meeting" };
+    candidates = [meeting];
+  } else {
+    const current = deps.calendar.find(municipality, from.forumId, from.date);
+    const after = Math.max(now.getTime(), current?.startsAt.getTime() ?? 0);
+    candidates = bookingCandidates(municipality, cpr.cpr.birthDate, deps.calendar.openForBooking(municipality, now)).filter(
+      (m) => m.startsAt.getTime() > after,
+    );
+  }
+
+  const booking = await bookFirstFree(deps.meetings, tenantId, candidates, record.caseNo);
+  if (!booking) return { kind: "no-free-meeting" };
+  const to = booking.meeting;
+  const changed = await deps.cases.change(
+    tenantId,
+    record.caseNo,
+    record.version,
+    {
+      meetingKey: meetingKey(to),
+      slot: booking.slot,
+      forumId: to.forumId,
+      age: ageOn(cpr.cpr.birthDate, localDateOf(to.date)),
+      postponements: record.postponements + 1,
+    },
+    { at: now.toISOString(), user: command.by, action: "move", purpose: command.reason },
+  );
+  if (!changed) {
+    await deps.meetings.releaseSlot(tenantId, to, booking.slot, record.caseNo);
+    const latest = await deps.cases.get(tenantId, record.caseNo);
+    return latest ? { kind: "stale", record: latest } : { kind: "unknown-case" };
+  }
+  await deps.meetings.releaseSlot(tenantId, from, record.slot, record.caseNo);
+  return { kind: "moved", record: changed, from: record.meetingKey, to, skippedFull: booking.skippedFull };
+}
+
+export type CancelOutcome =
+  | { kind: "cancelled"; moved: Extract<MoveOutcome, { kind: "moved" }>[]; unplaced: CaseRecord[] }
+  | { kind: "already-cancelled" }
+  | { kind: "not-allowed" }
+  | { kind: "unknown-meeting" };
+
+/**
+ * A coordinator cancels a meeting (SPEC §4): it is marked cancelled first, so no new case
+ * can land in it, then each of its cases moves to the next meeting with a free slot.
+ * Running it again finishes a cancellation that was cut off.
+ */
+export async function cancelMeeting(
+  deps: MoveDeps,
+  command: { municipality: Municipality; forumId: string; date: string; by: string },
+): Promise<CancelOutcome> {
+  const { municipality } = command;
+  if (!canManageForum(municipality, command.forumId, command.by)) return { kind: "not-allowed" };
+  const meeting = deps.calendar.find(municipality, command.forumId, command.date);
+  if (!meeting) return { kind: "unknown-meeting" };
+  const first = await deps.meetings.cancel(municipality.tenantId, meeting, command.by);
+  const bookings = await deps.meetings.bookings(municipality.tenantId, meeting);
+  if (!first && bookings.length === 0) return { kind: "already-cancelled" };
+  return { kind: "cancelled", ...(await moveAll(deps, municipality, meeting, bookings, command.by, "meeting-cancelled")) };
+}
+
+/** Moves every case still booked into `meeting` on to the next meeting with a free slot. */
+export async function moveAll(
+  deps: MoveDeps,
+  municipality: Municipality,
+  meeting: { forumId: string; date: string },
+  bookings: { slot: number; caseNo: number }[],
+  by: string,
+  reason: MoveReason,
+) {
+  const moved: Extract<MoveOutcome, { kind: "moved" }>[] = [];
+  const unplaced: CaseRecord[] = [];
+  const key = meetingKey(meeting);
+  for (const booking of bookings) {
+    const record = await deps.cases.get(municipality.tenantId, booking.caseNo);
+    if (!record || record.meetingKey !== key || record.state !== "booked") {
+      // A leftover slot of a case that has moved on: free it.
+      await deps.meetings.releaseSlot(municipality.tenantId, meeting, booking.slot, booking.caseNo);
+      continue;
+    }
+    const outcome = await moveCase(deps, {
+      municipality,
+      caseNo: record.caseNo,
+      expectedVersion: record.version,
+      target: { kind: "next" },
+      by,
+      reason,
+    });
+    if (outcome.kind === "moved") moved.push(outcome);
+    else unplaced.push(record);
+  }
+  return { moved, unplaced };
+}
