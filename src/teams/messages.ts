@@ -35,8 +35,7 @@ export const TEXT = {
   notUnderstood: "Det forstod jeg ikke.",
   genericError: "Der skete en fejl i Sparring. Intet er ændret — prøv igen om lidt.",
   nextStepRaised: "Du får besked her i chatten, hvis sagen flyttes, og når forummet har truffet en beslutning.",
-  booked: (forum: string, deadline: string) =>
-    `Sagen er sat på ${forum}s møde. Dagsordenen sendes ud i forummets kanal ${deadline}.`,
+  booked: (_forum: string, deadline: string) => `Dagsordenen sendes ud i forummets kanal ${deadline}.`,
   acuteRaised: (forum: string) => `Sagen er akut og er sendt til ${forum} med det samme; koordinatorerne får besked.`,
   meetingsFull: (dates: string[]) =>
     `Mødet ${dates.join(", ")} var fuldt, så sagen er sat på det næste møde med en ledig plads.`,
@@ -48,7 +47,7 @@ export const TEXT = {
   agendaNoForum: "Denne kanal er ikke tilknyttet et forum. En administrator kan skrive @Sparring tilknyt forum unge (eller voksne).",
   agendaNoMeeting: (forum: string) => `${forum} har ingen kommende møder i kalenderen.`,
   nextStepNoChannel: (forum: string) =>
-    `Sagen er gemt til ${forum}. Forummet har endnu ingen kanal i Teams, så koordinatorerne kan ikke se den der endnu — bed jeres Sparring-administrator om at skrive "@Sparring tilknyt forum" i forummets kanal. Der går intet tabt.`,
+    `${forum} har endnu ingen kanal i Teams, så koordinatorerne kan ikke se sagen dér endnu. Bed jeres Sparring-administrator skrive "@Sparring tilknyt forum" i forummets kanal. Sagen er gemt — der går intet tabt.`,
   bindOnlyInChannel: "Et forum tilknyttes i den kanal, hvor forummets sager skal vises: skriv @Sparring tilknyt forum unge (eller voksne) dér.",
   bindNotAdministrator: "Kun en Sparring-administrator kan tilknytte en kanal til et forum. Intet er ændret.",
   bindUnknownForum: (typed: string, choices: string) =>

@@ -39,7 +39,7 @@ describe("binding a channel to a forum", () => {
   it("tells the caseworker when the forum has no channel yet, and keeps the case", async () => {
     const confirmation = await raise();
     expect(confirmation).toContain("Sagen er oprettet");
-    expect(confirmation).toContain("Forummet har endnu ingen kanal i Teams");
+    expect(confirmation).toContain("har endnu ingen kanal i Teams");
   });
 
   it("lets an administrator bind a channel with `tilknyt forum voksne`", async () => {
