@@ -1,4 +1,12 @@
-import { DEFAULT_SCHEDULES, meetingById, openMeetingsForBooking, upcomingMeetings, type ForumSchedule, type Meeting } from "./calendar.js";
+import {
+  DEFAULT_SCHEDULES,
+  meetingById,
+  meetingsWithDeadlineBetween,
+  openMeetingsForBooking,
+  upcomingMeetings,
+  type ForumSchedule,
+  type Meeting,
+} from "./calendar.js";
 import type { Municipality } from "./municipality.js";
 import type { MeetingCalendar, ScheduledMeeting } from "./ports.js";
 
@@ -30,6 +38,11 @@ export function forumCalendar(timeZone: string): MeetingCalendar {
       const schedule = scheduleOf(municipality, forumId);
       const meeting = schedule ? meetingById(forumId, schedule, date, options(municipality)) : undefined;
       return meeting ? toScheduled(meeting) : undefined;
+    },
+    withDeadlineBetween(municipality, forumId, since, until) {
+      const schedule = scheduleOf(municipality, forumId);
+      if (!schedule) return [];
+      return meetingsWithDeadlineBetween(forumId, schedule, since, until, options(municipality)).map(toScheduled);
     },
     upcoming(municipality, forumId, from, count) {
       const schedule = scheduleOf(municipality, forumId);

@@ -3,6 +3,7 @@ import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeeting
 import type { CaseRecord } from "./case.js";
 import { ageOn, parseCpr } from "./cpr.js";
 import type { Municipality } from "./municipality.js";
+import { notification } from "./notification.js";
 import type { CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
 
 export interface MoveDeps {
@@ -83,6 +84,11 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
       postponements: record.postponements + 1,
     },
     { at: now.toISOString(), user: command.by, action: "move", purpose: command.reason },
+    // The channel card is edited in place, and the raising caseworker is told (SPEC §7).
+    (next) => [
+      notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now),
+      notification(tenantId, `case:${next.caseNo}:moved:v${next.version}`, { kind: "personal", aadObjectId: next.raisedBy }, { kind: "case-moved", caseNo: next.caseNo, reason: command.reason }, now),
+    ],
   );
   if (!changed) {
     await deps.meetings.releaseSlot(tenantId, to, booking.slot, record.caseNo);

@@ -1,6 +1,7 @@
 import type { MeetingRef } from "./booking.js";
 import type { CaseRecord } from "./case.js";
 import type { Municipality } from "./municipality.js";
+import type { Notification } from "./notification.js";
 
 /** A new case as the use case hands it to storage; the repository assigns the number. */
 export type NewCase = Omit<CaseRecord, "caseNo" | "reference" | "version" | "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId">;
@@ -25,7 +26,12 @@ export interface CaseRepository {
    * Stores a case once per `submissionId` (one rendered form): a double click or a
    * re-delivered activity returns the case created the first time.
    */
-  raise(submissionId: string, draft: NewCase, place: (caseNo: number) => Promise<Placement>): Promise<RaisedCase>;
+  raise(
+    submissionId: string,
+    draft: NewCase,
+    place: (caseNo: number) => Promise<Placement>,
+    messages: (record: CaseRecord) => Notification[],
+  ): Promise<RaisedCase>;
   /** The caseworker's own cases, newest first. */
   listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
   get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
@@ -36,7 +42,16 @@ export interface CaseRepository {
    * one transaction. Returns the new record, or undefined when the case changed first
    * (a stale card, a double click, a re-delivered activity).
    */
-  change(tenantId: string, caseNo: number, expectedVersion: number, patch: CasePatch, audit: AuditEntry): Promise<CaseRecord | undefined>;
+  change(
+    tenantId: string,
+    caseNo: number,
+    expectedVersion: number,
+    patch: CasePatch,
+    audit: AuditEntry,
+    messages?: (record: CaseRecord) => Notification[],
+  ): Promise<CaseRecord | undefined>;
+  /** Remembers the case's card in the forum channel, so later changes edit it in place. */
+  rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void>;
 }
 
 export type CasePatch = Partial<Pick<CaseRecord, "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId" | "forumId" | "age">>;
@@ -102,6 +117,13 @@ export interface MeetingRepository {
   status(tenantId: string, meeting: { forumId: string; date: string }): Promise<MeetingStatus>;
   /** Marks the meeting cancelled; false when it already was. */
   cancel(tenantId: string, meeting: { forumId: string; date: string }, by: string): Promise<boolean>;
+  /**
+   * Marks the agenda published and stores its message in one transaction; false when it
+   * already was (another instance, or an earlier run), so an agenda goes out once.
+   */
+  publishAgenda(tenantId: string, meeting: { forumId: string; date: string }, at: Date, message: Notification): Promise<boolean>;
+  /** Marks that the meeting's open cases were moved on; false when already done. */
+  markRolledOver(tenantId: string, meeting: { forumId: string; date: string }, at: Date): Promise<boolean>;
 }
 
 /** A meeting as the calendar computes it: wall-clock times already resolved to instants. */
@@ -117,6 +139,8 @@ export interface MeetingCalendar {
   openForBooking(municipality: Municipality, now: Date): ScheduledMeeting[];
   /** The meeting on that date, if the forum's calendar has one (holidays and days off excluded). */
   find(municipality: Municipality, forumId: string, date: string): ScheduledMeeting | undefined;
+  /** Meetings of a forum whose agenda deadline fell in (since, until]. */
+  withDeadlineBetween(municipality: Municipality, forumId: string, since: Date, until: Date): ScheduledMeeting[];
   /** The next `count` meetings of a forum starting after `from`. */
   upcoming(municipality: Municipality, forumId: string, from: Date, count: number): ScheduledMeeting[];
 }

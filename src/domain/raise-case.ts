@@ -2,6 +2,7 @@ import { ageOn } from "./cpr.js";
 import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, type Booking, type MeetingRef } from "./booking.js";
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
+import { notification } from "./notification.js";
 import type { CaseRepository, Clock, MeetingRepository, Placement } from "./ports.js";
 import { localDateIn } from "./time.js";
 
@@ -76,6 +77,15 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
         raisedAt: now.toISOString(),
       },
       place,
+      // The card goes to the forum's channel at once (SPEC §3.7); an acute case also alerts the coordinators (§3.6).
+      (record) => {
+        const toForum = { kind: "forum-channel" as const, forumId: record.forumId };
+        const messages = [notification(record.tenantId, `case:${record.caseNo}:card`, toForum, { kind: "case-card", caseNo: record.caseNo, mode: "post" }, now)];
+        if (record.state === "acute") {
+          messages.push(notification(record.tenantId, `case:${record.caseNo}:acute`, toForum, { kind: "acute-alert", caseNo: record.caseNo }, now));
+        }
+        return messages;
+      },
     );
     return { kind: "raised", record, created, ...(booking ? { booking } : {}) };
   } catch (error) {

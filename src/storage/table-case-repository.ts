@@ -4,10 +4,12 @@ import { cprLookupKey } from "../domain/cpr.js";
 import { randomBytes } from "node:crypto";
 import type { AuditEntry, CasePatch, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
 import { assertWithinTableLimits } from "./entity-limits.js";
+import type { Notification } from "../domain/notification.js";
 import type { FieldCipher } from "./field-cipher.js";
+import type { TableNotifications } from "./table-notifications.js";
 import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
 
-interface CaseEntity {
+type CaseEntity = {
   partitionKey: string;
   rowKey: string;
   caseNo: number;
@@ -30,7 +32,7 @@ interface CaseEntity {
   postponements: number;
   channelActivityId?: string;
   version: number;
-}
+};
 
 /** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
 type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason";
@@ -42,9 +44,15 @@ export class TableCaseRepository implements CaseRepository {
     private readonly cases: TableClient,
     private readonly index: TableClient,
     private readonly cipher: FieldCipher,
+    private readonly outbox: TableNotifications,
   ) {}
 
-  async raise(submissionId: string, draft: NewCase, place: (caseNo: number) => Promise<Placement>): Promise<RaisedCase> {
+  async raise(
+    submissionId: string,
+    draft: NewCase,
+    place: (caseNo: number) => Promise<Placement>,
+    messages: (record: CaseRecord) => Notification[],
+  ): Promise<RaisedCase> {
     const tenantId = assertSafeKeyPart(draft.tenantId, "tenant id");
     const user = assertSafeKeyPart(draft.raisedBy, "user id");
     assertSafeKeyPart(submissionId, "submission id");
@@ -52,7 +60,7 @@ export class TableCaseRepository implements CaseRepository {
 
     // A form seen before: finish and return its case (it may have been cut off half-way).
     const earlier = await this.readSubmission(submissionKey.pk, submissionKey.rk);
-    if (earlier !== undefined) return this.completeRaise(earlier, draft, place, false);
+    if (earlier !== undefined) return this.completeRaise(earlier, draft, place, messages, false);
 
     const caseNo = await this.nextCaseNo(tenantId);
     try {
@@ -62,9 +70,9 @@ export class TableCaseRepository implements CaseRepository {
       // A concurrent double click claimed the form first; its number wins and ours stays unused.
       const winner = await this.readSubmission(submissionKey.pk, submissionKey.rk);
       if (winner === undefined) throw error;
-      return this.completeRaise(winner, draft, place, false);
+      return this.completeRaise(winner, draft, place, messages, false);
     }
-    return this.completeRaise(caseNo, draft, place, true);
+    return this.completeRaise(caseNo, draft, place, messages, true);
   }
 
   async listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]> {
@@ -99,6 +107,7 @@ export class TableCaseRepository implements CaseRepository {
     caseNo: number,
     draft: NewCase,
     place: (caseNo: number) => Promise<Placement>,
+    messages: (record: CaseRecord) => Notification[],
     claimedNow: boolean,
   ): Promise<RaisedCase> {
     let record = claimedNow ? undefined : await this.get(draft.tenantId, caseNo);
@@ -108,12 +117,14 @@ export class TableCaseRepository implements CaseRepository {
       // retried submission lands in the same meeting.
       const entity = this.toEntity(caseNo, draft, await place(caseNo));
       assertWithinTableLimits(entity as unknown as Record<string, unknown>);
+      const fresh = this.toRecord(draft.tenantId, entity);
       try {
-        await this.cases.createEntity(entity);
-        record = this.toRecord(draft.tenantId, entity);
+        // The case and its first messages (the card for the forum channel) commit together.
+        await this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh));
+        record = fresh;
         created = claimedNow;
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isConflict(error) && !isBatchConflict(error)) throw error;
         record = await this.get(draft.tenantId, caseNo);
         if (!record) throw error;
       }
@@ -169,7 +180,14 @@ export class TableCaseRepository implements CaseRepository {
     await this.cases.createEntity(auditRow(keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), entry));
   }
 
-  async change(tenantId: string, caseNo: number, expectedVersion: number, patch: CasePatch, audit: AuditEntry): Promise<CaseRecord | undefined> {
+  async change(
+    tenantId: string,
+    caseNo: number,
+    expectedVersion: number,
+    patch: CasePatch,
+    audit: AuditEntry,
+    messages: (record: CaseRecord) => Notification[] = () => [],
+  ): Promise<CaseRecord | undefined> {
     const pk = keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo);
     let current: TableEntityResult<CaseEntity>;
     try {
@@ -180,16 +198,28 @@ export class TableCaseRepository implements CaseRepository {
     }
     if (current.version !== expectedVersion) return undefined;
     const update = { partitionKey: pk, rowKey: CASE_ROW, ...patch, version: expectedVersion + 1 };
+    const next = this.toRecord(tenantId, { ...current, ...patch, version: expectedVersion + 1 });
     try {
-      await this.cases.submitTransaction([
-        ["update", update, "Merge", { etag: current.etag }],
-        ["create", auditRow(pk, audit)],
-      ]);
+      await this.outbox.commit(
+        pk,
+        [
+          ["update", update, "Merge", { etag: current.etag }],
+          ["create", auditRow(pk, audit)],
+        ],
+        messages(next),
+      );
     } catch (error) {
       if (isPreconditionFailed(error) || isConflict(error) || isBatchConflict(error)) return undefined;
       throw error;
     }
-    return this.toRecord(tenantId, { ...current, ...patch, version: expectedVersion + 1 });
+    return next;
+  }
+
+  async rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void> {
+    await this.cases.updateEntity(
+      { partitionKey: keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), rowKey: CASE_ROW, channelActivityId: activityId },
+      "Merge",
+    );
   }
 
   private toEntity(caseNo: number, draft: NewCase, placement: Placement): CaseEntity {

@@ -10,6 +10,8 @@
  * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
  *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
  *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
+ * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
+ * leases     PK `global|lease`                      RK `{job}` — which instance runs a scheduled job now
  * addresses  PK `{tenant}|forum`                    RK `{forumId}` — the channel a forum posts to
  *            PK `{tenant}|personal`                 RK `{aadObjectId}` — a user's personal chat with the bot
  */
@@ -17,6 +19,8 @@ export const TABLES = {
   cases: "cases",
   caseIndex: "caseindex",
   addresses: "addresses",
+  outbox: "outbox",
+  leases: "leases",
 } as const;
 
 export const CASE_ROW = "case";
@@ -31,6 +35,7 @@ export const keys = {
   submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,
   /** Row keys sort ascending, so the newest case gets the smallest key. */
+  outboxPartition: (tenantId: string) => `${tenantId}|pending`,
   forumChannelPartition: (tenantId: string) => `${tenantId}|forum`,
   personalChatPartition: (tenantId: string) => `${tenantId}|personal`,
   invertedCaseNo: (caseNo: number) => String(9_999_999_999 - caseNo).padStart(10, "0"),

@@ -1,5 +1,7 @@
 import { RestError, type TableClient } from "@azure/data-tables";
+import type { Notification } from "../domain/notification.js";
 import type { MeetingRepository, MeetingSlotRef, MeetingStatus } from "../domain/ports.js";
+import type { TableNotifications } from "./table-notifications.js";
 import { assertSafeKeyPart, keys, MEETING_ROW } from "./table-layout.js";
 
 interface MeetingEntity {
@@ -12,7 +14,10 @@ interface MeetingEntity {
 type MeetingKey = { forumId: string; date: string };
 
 export class TableMeetingRepository implements MeetingRepository {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    private readonly outbox: TableNotifications,
+  ) {}
 
   async claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined> {
     const pk = this.partition(tenantId, meeting);
@@ -98,6 +103,41 @@ export class TableMeetingRepository implements MeetingRepository {
       } catch (error) {
         if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
       }
+    }
+  }
+
+  async publishAgenda(tenantId: string, meeting: MeetingKey, at: Date, message: Notification): Promise<boolean> {
+    return this.markOnce(tenantId, meeting, { agendaPublishedAt: at.toISOString() }, (row) => Boolean(row?.agendaPublishedAt), [message]);
+  }
+
+  async markRolledOver(tenantId: string, meeting: MeetingKey, at: Date): Promise<boolean> {
+    return this.markOnce(tenantId, meeting, { rolledOverAt: at.toISOString() }, (row) => Boolean(row?.rolledOverAt), []);
+  }
+
+  /** Sets a once-only mark on the meeting row, eTag-guarded, with any messages in the same batch. */
+  private async markOnce(
+    tenantId: string,
+    meeting: MeetingKey,
+    mark: MeetingEntity,
+    alreadyDone: (row: MeetingEntity | undefined) => boolean,
+    messages: Notification[],
+  ): Promise<boolean> {
+    const pk = this.partition(tenantId, meeting);
+    let current: (MeetingEntity & { etag: string }) | undefined;
+    try {
+      current = await this.table.getEntity<MeetingEntity>(pk, MEETING_ROW);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    if (alreadyDone(current)) return false;
+    const entity = { partitionKey: pk, rowKey: MEETING_ROW, ...mark };
+    try {
+      await this.outbox.commit(pk, [current ? ["update", entity, "Merge", { etag: current.etag }] : ["create", entity]], messages);
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 412) return false; // another instance did it first
+      throw error;
     }
   }
 

@@ -5,6 +5,8 @@ export interface TableClients {
   cases: TableClient;
   caseIndex: TableClient;
   addresses: TableClient;
+  outbox: TableClient;
+  leases: TableClient;
   service: TableServiceClient;
 }
 
@@ -16,9 +18,13 @@ export async function openTables(connectionString: string): Promise<TableClients
     cases: client(TABLES.cases),
     caseIndex: client(TABLES.caseIndex),
     addresses: client(TABLES.addresses),
+    outbox: client(TABLES.outbox),
+    leases: client(TABLES.leases),
     service: TableServiceClient.fromConnectionString(connectionString, options),
   };
-  await Promise.all([clients.cases.createTable(), clients.caseIndex.createTable(), clients.addresses.createTable()]);
+  await Promise.all(
+    [clients.cases, clients.caseIndex, clients.addresses, clients.outbox, clients.leases].map((table) => table.createTable()),
+  );
   return clients;
 }
 

@@ -54,6 +54,13 @@ export const TEXT = {
     typed ? `Jeg kender ikke forummet "${typed}". Skriv tilknyt forum ${choices}.` : `Skriv hvilket forum kanalen er til: tilknyt forum ${choices}.`,
   bound: (forum: string, replaced: boolean) =>
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
+  acuteAlert: (reference: string, forum: string) =>
+    `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt. Se sagens kort herover.`,
+  agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
+  caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over") =>
+    `Din sag ${reference} er flyttet ${
+      reason === "meeting-cancelled" ? "fordi mødet er aflyst" : reason === "rolled-over" ? "fordi den ikke nåede at blive behandlet på mødet" : "af en koordinator"
+    }. Nyt møde: ${meeting}.`,
   stateText: { booked: "Booket til møde", acute: "Akut" } as Record<string, string>,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 };

@@ -1,9 +1,5 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { FieldCipher } from "../../src/storage/field-cipher.js";
-import { TableAddressBook } from "../../src/storage/table-address-book.js";
-import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
-import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { escapeMarkdown, renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
 import { VERBS } from "../../src/teams/verbs.js";
@@ -157,11 +153,7 @@ describe("every verb has a handler", () => {
   let bot: BotHarness;
   beforeAll(async () => {
     const tables = await openTables(inject("azuriteConnectionString"));
-    bot = await startBotHarness({
-      municipality: testMunicipality(),
-      cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 1))),
-      meetings: new TableMeetingRepository(tables.cases), addresses: new TableAddressBook(tables.addresses),
-    });
+    bot = await startBotHarness({ municipality: testMunicipality(), tables });
   });
   afterAll(() => bot.close());
 

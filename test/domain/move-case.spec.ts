@@ -6,6 +6,7 @@ import { raiseCase } from "../../src/domain/raise-case.js";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
 import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
+import { TableNotifications } from "../../src/storage/table-notifications.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { CASEWORKER, COORDINATOR, fakeCprForAge, testMunicipality, validDraft } from "../support/fixtures.js";
 
@@ -15,9 +16,10 @@ let deps: MoveDeps & { timeZone: string };
 
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
+  const outbox = new TableNotifications(tables.cases, tables.outbox);
   deps = {
-    cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 8))),
-    meetings: new TableMeetingRepository(tables.cases),
+    cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 8)), outbox),
+    meetings: new TableMeetingRepository(tables.cases, outbox),
     calendar: forumCalendar("Europe/Copenhagen"),
     clock: { now: () => NOW },
     timeZone: "Europe/Copenhagen",

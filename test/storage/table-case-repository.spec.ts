@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { NewCase } from "../../src/domain/ports.js";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
+import { TableNotifications } from "../../src/storage/table-notifications.js";
 import { keys } from "../../src/storage/table-layout.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { CASEWORKER, fakeCpr } from "../support/fixtures.js";
@@ -14,10 +15,11 @@ const cipher = new FieldCipher(Buffer.alloc(32, 7));
 
 beforeAll(async () => {
   tables = await openTables(inject("azuriteConnectionString"));
-  repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher);
+  repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher, new TableNotifications(tables.cases, tables.outbox));
 });
 
 const acute = async () => ({ state: "acute" as const });
+const none = () => [];
 
 function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
   return {
@@ -41,7 +43,7 @@ function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
 describe("TableCaseRepository (Azurite)", () => {
   it("stores CPR and health text encrypted and reads them back decrypted", async () => {
     const tenant = randomUUID();
-    const { record, created } = await repo.raise(randomUUID(), newCase(tenant), acute);
+    const { record, created } = await repo.raise(randomUUID(), newCase(tenant), acute, none);
     expect(created).toBe(true);
     expect(record.reference).toBe("SP-0001");
     const raw = await tables.cases.getEntity<Record<string, unknown>>(keys.casePartition(tenant, record.caseNo), "case");
@@ -55,25 +57,25 @@ describe("TableCaseRepository (Azurite)", () => {
   it("creates one case when the same form is submitted twice, also at the same moment", async () => {
     const tenant = randomUUID();
     const submission = randomUUID();
-    const results = await Promise.all(Array.from({ length: 10 }, () => repo.raise(submission, newCase(tenant), acute)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => repo.raise(submission, newCase(tenant), acute, none)));
     const numbers = new Set(results.map((r) => r.record.caseNo));
     expect(numbers.size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
-    const again = await repo.raise(submission, newCase(tenant), acute);
+    const again = await repo.raise(submission, newCase(tenant), acute, none);
     expect(again).toMatchObject({ created: false, record: { caseNo: [...numbers][0] } });
   });
 
   it("gives concurrent different forms distinct case numbers", async () => {
     const tenant = randomUUID();
-    const results = await Promise.all(Array.from({ length: 8 }, () => repo.raise(randomUUID(), newCase(tenant), acute)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => repo.raise(randomUUID(), newCase(tenant), acute, none)));
     expect(new Set(results.map((r) => r.record.caseNo)).size).toBe(8);
   });
 
   it("lists a caseworker's cases newest first and only theirs", async () => {
     const tenant = randomUUID();
-    for (let i = 0; i < 3; i++) await repo.raise(randomUUID(), newCase(tenant), acute);
-    await repo.raise(randomUUID(), newCase(tenant, { raisedBy: "someone-else" }), acute);
+    for (let i = 0; i < 3; i++) await repo.raise(randomUUID(), newCase(tenant), acute, none);
+    await repo.raise(randomUUID(), newCase(tenant, { raisedBy: "someone-else" }), acute, none);
     const mine = await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20);
     expect(mine.map((c) => c.reference)).toEqual(["SP-0003", "SP-0002", "SP-0001"]);
     expect(await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 2)).toHaveLength(2);
@@ -82,8 +84,8 @@ describe("TableCaseRepository (Azurite)", () => {
   it("keeps tenants apart: another municipality neither sees nor numbers into the same cases", async () => {
     const a = randomUUID();
     const b = randomUUID();
-    const caseA = await repo.raise(randomUUID(), newCase(a), acute);
-    const caseB = await repo.raise(randomUUID(), newCase(b), acute);
+    const caseA = await repo.raise(randomUUID(), newCase(a), acute, none);
+    const caseB = await repo.raise(randomUUID(), newCase(b), acute, none);
     expect(caseA.record.caseNo).toBe(1);
     expect(caseB.record.caseNo).toBe(1);
     expect(await repo.listRaisedBy(b, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
@@ -92,8 +94,8 @@ describe("TableCaseRepository (Azurite)", () => {
 
   it("refuses to decrypt a sealed field copied into another case", async () => {
     const tenant = randomUUID();
-    const one = await repo.raise(randomUUID(), newCase(tenant), acute);
-    const two = await repo.raise(randomUUID(), newCase(tenant, { cprDigits: "6101851234" }), acute);
+    const one = await repo.raise(randomUUID(), newCase(tenant), acute, none);
+    const two = await repo.raise(randomUUID(), newCase(tenant, { cprDigits: "6101851234" }), acute, none);
     const rawOne = await tables.cases.getEntity<{ cprSealed: string }>(keys.casePartition(tenant, one.record.caseNo), "case");
     await tables.cases.updateEntity(
       { partitionKey: keys.casePartition(tenant, two.record.caseNo), rowKey: "case", cprSealed: rawOne.cprSealed },
@@ -107,7 +109,7 @@ describe("TableCaseRepository (Azurite)", () => {
     const submission = randomUUID();
     // Simulate a crash right after the claim: the submission row exists, the case row does not.
     await tables.caseIndex.createEntity({ partitionKey: keys.submissionPartition(tenant, CASEWORKER.aadObjectId), rowKey: submission, caseNo: 41 });
-    const { record } = await repo.raise(submission, newCase(tenant), acute);
+    const { record } = await repo.raise(submission, newCase(tenant), acute, none);
     expect(record.caseNo).toBe(41);
     expect((await repo.listRaisedBy(tenant, CASEWORKER.aadObjectId, 20)).map((c) => c.caseNo)).toEqual([41]);
   });
@@ -118,7 +120,7 @@ describe("TableCaseRepository (Azurite)", () => {
       "cases",
       { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
     );
-    const broken = new TableCaseRepository(dead, dead, cipher);
-    await expect(broken.raise(randomUUID(), newCase(randomUUID()), acute)).rejects.toThrow();
+    const broken = new TableCaseRepository(dead, dead, cipher, new TableNotifications(dead, dead));
+    await expect(broken.raise(randomUUID(), newCase(randomUUID()), acute, none)).rejects.toThrow();
   });
 });

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../../src/domain/municipality.js";
-import { forumCalendar } from "../../src/domain/forum-calendar.js";
-import type { AddressBook, CaseRepository, MeetingRepository } from "../../src/domain/ports.js";
 import { createLogger } from "../../src/logger.js";
+import { createDispatcher, wireSparring } from "../../src/sparring.js";
+import type { TableClients } from "../../src/storage/table-storage.js";
 import { createBot } from "../../src/teams/app.js";
 import { createHost, listen } from "../../src/teams/server.js";
 
@@ -15,22 +15,36 @@ export interface SentActivity {
   body: { type?: string; text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
 }
 
+/** A scripted answer of the stub connector, e.g. a 429 with Retry-After. */
+export interface StubAnswer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
 /**
- * The real Application, adapter and HTTP host, with a stub Bot Connector on loopback
- * standing in for Teams. Activities go in over HTTP exactly as Teams sends them.
+ * The real Application, adapter, HTTP host and outbox dispatcher, wired as in production,
+ * with a stub Bot Connector on loopback standing in for Teams. Activities go in over HTTP
+ * exactly as Teams sends them.
  */
 export async function startBotHarness(o: {
   municipality: Municipality;
-  cases: CaseRepository;
-  meetings: MeetingRepository;
-  addresses: AddressBook;
+  tables: Pick<TableClients, "cases" | "caseIndex" | "addresses" | "outbox">;
   now?: () => Date;
+  encryptionKey?: Buffer;
 }) {
   const sent: SentActivity[] = [];
+  /** Answers for the next requests to the connector; when empty, 200. */
+  const script: StubAnswer[] = [];
   const connector = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
+      const answer = script.shift();
+      if (answer && answer.status >= 300) {
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+        res.end(JSON.stringify({ error: { code: "Scripted", message: "scripted failure" } }));
+        return;
+      }
       sent.push({ method: req.method ?? "", path: req.url ?? "", body: raw ? JSON.parse(raw) : {} });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ id: `activity-${sent.length}` }));
@@ -41,17 +55,17 @@ export async function startBotHarness(o: {
 
   const adapter = new TeamsAdapter({});
   const logger = createLogger("silent");
-  const bot = createBot({
+  const { deps, outbox } = wireSparring({
+    tables: o.tables,
     adapter,
-    cases: o.cases,
-    meetings: o.meetings,
-    calendar: forumCalendar("Europe/Copenhagen"),
-    addresses: o.addresses,
-    clock: { now: o.now ?? (() => new Date()) },
+    encryptionKey: o.encryptionKey ?? Buffer.alloc(32, 3),
     timeZone: "Europe/Copenhagen",
     municipalities: new Map([[o.municipality.tenantId, o.municipality]]),
     logger,
+    clock: { now: o.now ?? (() => new Date()) },
   });
+  const bot = createBot(deps);
+  const dispatcher = createDispatcher(deps, outbox, "");
   const host = createHost({
     adapter,
     logic: (ctx) => bot.run(ctx).then(() => undefined),
@@ -85,6 +99,10 @@ export async function startBotHarness(o: {
 
   return {
     sent,
+    script,
+    deps,
+    outbox,
+    dispatcher,
     endpoint,
     serviceUrl,
     post,

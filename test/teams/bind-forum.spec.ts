@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableAddressBook } from "../../src/storage/table-address-book.js";
-import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
-import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, startBotHarness, type BotHarness } from "../support/bot-harness.js";
@@ -16,12 +13,7 @@ let addresses: TableAddressBook;
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
   addresses = new TableAddressBook(tables.addresses);
-  bot = await startBotHarness({
-    municipality,
-    cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 5))),
-    meetings: new TableMeetingRepository(tables.cases),
-    addresses,
-  });
+  bot = await startBotHarness({ municipality, tables });
 });
 afterAll(() => bot.close());
 

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { FieldCipher } from "../../src/storage/field-cipher.js";
-import { TableAddressBook } from "../../src/storage/table-address-book.js";
-import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
-import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
+import type { CaseRepository } from "../../src/domain/ports.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness } from "../support/bot-harness.js";
@@ -12,12 +9,12 @@ import { CASEWORKER, fakeCprForAge, OUTSIDER, testMunicipality, validDraft } fro
 
 const municipality = testMunicipality();
 let bot: BotHarness;
-let repo: TableCaseRepository;
+let repo: CaseRepository;
 
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
-  repo = new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 3)));
-  bot = await startBotHarness({ municipality, cases: repo, meetings: new TableMeetingRepository(tables.cases), addresses: new TableAddressBook(tables.addresses) });
+  bot = await startBotHarness({ municipality, tables });
+  repo = bot.deps.cases;
 });
 afterAll(() => bot.close());
 
@@ -130,12 +127,7 @@ describe("when storage fails mid-flow", () => {
       allowInsecureConnection: true,
       retryOptions: { maxRetries: 0 },
     });
-    const broken = await startBotHarness({
-      municipality,
-      cases: new TableCaseRepository(dead, dead, new FieldCipher(Buffer.alloc(32, 3))),
-      meetings: new TableMeetingRepository(dead),
-      addresses: new TableAddressBook(dead),
-    });
+    const broken = await startBotHarness({ municipality, tables: { cases: dead, caseIndex: dead, addresses: dead, outbox: dead } });
     try {
       const fields = formFields();
       const res = await broken.execute(VERBS.submitCase, { submissionId: randomUUID(), ...fields }, CASEWORKER);

@@ -1,0 +1,45 @@
+import { createHash } from "node:crypto";
+
+/** Who a proactive message goes to. The Teams edge resolves it to a saved conversation. */
+export type NotificationTarget = { kind: "forum-channel"; forumId: string } | { kind: "personal"; aadObjectId: string };
+
+/** What to send; rendered by the Teams edge at send time, so cards show the latest state. */
+export type NotificationContent =
+  /** The case's card in its forum channel: posted once, then edited in place. */
+  | { kind: "case-card"; caseNo: number; mode: "post" | "update" }
+  /** Tells the raising caseworker that their case moved to another meeting, and why. */
+  | { kind: "case-moved"; caseNo: number; reason: "moved" | "meeting-cancelled" | "rolled-over" }
+  | { kind: "acute-alert"; caseNo: number }
+  | { kind: "agenda"; forumId: string; date: string; late: boolean }
+  | { kind: "text"; text: string };
+
+export interface Notification {
+  id: string;
+  tenantId: string;
+  target: NotificationTarget;
+  content: NotificationContent;
+  /** The event this message is about; the same event never yields two messages. */
+  dedupeKey: string;
+  createdAt: string;
+}
+
+/** A deterministic id: writing the same event twice hits the same row and fails as a duplicate. */
+export function notificationId(tenantId: string, dedupeKey: string): string {
+  return createHash("sha256").update(`${tenantId}\n${dedupeKey}`).digest("hex").slice(0, 32);
+}
+
+export function notification(tenantId: string, dedupeKey: string, target: NotificationTarget, content: NotificationContent, now: Date): Notification {
+  return { id: notificationId(tenantId, dedupeKey), tenantId, target, content, dedupeKey, createdAt: now.toISOString() };
+}
+
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/**
+ * When to try again after `attempts` failures: exponential from 2 s with jitter, capped
+ * at 10 minutes, never sooner than Teams' `Retry-After` (SPEC §9).
+ */
+export function nextAttemptDelayMs(attempts: number, retryAfterSeconds?: number, random: () => number = Math.random): number {
+  const exponential = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** Math.max(0, attempts - 1));
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
+}

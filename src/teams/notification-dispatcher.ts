@@ -1,0 +1,164 @@
+import type { Activity, ConversationReference, TurnContext } from "botbuilder";
+import { nextAttemptDelayMs, type NotificationTarget } from "../domain/notification.js";
+import type { Clock } from "../domain/ports.js";
+import type { Logger } from "../logger.js";
+import { ORPHAN_GRACE_MS, statusOf, type PendingPointer, type StoredNotification, type TableNotifications } from "../storage/table-notifications.js";
+
+export interface RenderedNotification {
+  activity: Partial<Activity>;
+  /** Builds the activity inside the conversation's turn (e.g. to look up who to @mention). */
+  compose?: (ctx: TurnContext) => Promise<Partial<Activity>>;
+  /** Edit this earlier message instead of posting a new one (the card in the channel). */
+  updateActivityId?: string;
+}
+
+export interface DispatcherDeps {
+  notifications: TableNotifications;
+  tenants: () => readonly string[];
+  resolve(tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined>;
+  /** Undefined when there is nothing to send any more (e.g. the case was deleted). */
+  render(notification: StoredNotification): Promise<RenderedNotification | undefined>;
+  adapter: {
+    continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+  };
+  /** Empty locally: the Playground accepts anonymous proactive messages. */
+  botAppId: string;
+  onSent?(notification: StoredNotification, activityId: string | undefined): Promise<void>;
+  clock: Clock;
+  logger: Logger;
+}
+
+const LEASE_MS = 30_000;
+const PER_TENANT_PER_RUN = 40;
+/** Teams allows 7 messages per second per conversation; keep well below it. */
+const SAME_CONVERSATION_SPACING_MS = 200;
+const PERMANENT = new Set([400, 401, 403, 404]);
+/** A target without a saved conversation (a forum with no channel yet) is asked again after this. */
+const NO_ADDRESS_RETRY_MS = 60_000;
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  dropped: number;
+}
+
+/**
+ * Sends what the outbox holds: claims each due message with a lease (so several
+ * instances never send the same one at once), renders it, sends it and marks it sent.
+ *
+ * Delivery is at least once. If an instance dies after Teams accepted a message but before
+ * it was marked sent, the lease runs out and another instance sends it again: a duplicate
+ * is possible only in that one-round-trip window; a message is never lost.
+ */
+export class NotificationDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private readonly lastSendTo = new Map<string, number>();
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async runOnce(): Promise<DispatchReport> {
+    const report: DispatchReport = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+    for (const tenantId of this.deps.tenants()) {
+      const due = await this.deps.notifications.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
+      for (const pointer of due) {
+        const outcome = await this.dispatch(pointer);
+        if (outcome) report[outcome]++;
+      }
+    }
+    return report;
+  }
+
+  start(intervalMs: number): void {
+    const tick = () => {
+      this.running = this.runOnce()
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, "notification dispatch failed"))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    if (timer) clearTimeout(timer);
+    await this.running;
+  }
+
+  private async dispatch(candidate: PendingPointer): Promise<keyof DispatchReport | undefined> {
+    const { notifications, clock, logger } = this.deps;
+    const pointer = await notifications.claim(candidate, clock.now(), LEASE_MS);
+    if (!pointer) return undefined; // another instance has it
+    const message = await notifications.load(pointer);
+    if (!message) {
+      // Announced but never committed (the change failed or was cut off): drop it once it is clearly dead.
+      if (clock.now().getTime() - Date.parse(pointer.createdAt) > ORPHAN_GRACE_MS) {
+        await notifications.drop(pointer);
+        return "dropped";
+      }
+      await notifications.reschedule(pointer, new Date(clock.now().getTime() + ORPHAN_GRACE_MS));
+      return "retried";
+    }
+    if (message.state !== "pending") {
+      await notifications.drop(pointer);
+      return "dropped";
+    }
+    const reference = await this.deps.resolve(message.tenantId, message.target);
+    if (!reference) {
+      await notifications.reschedule(pointer, new Date(clock.now().getTime() + NO_ADDRESS_RETRY_MS));
+      return "retried";
+    }
+    const rendered = await this.deps.render(message);
+    if (!rendered) {
+      await notifications.drop(pointer);
+      return "dropped";
+    }
+    await this.pace(reference.conversation?.id ?? "");
+    let sentId: string | undefined;
+    try {
+      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
+        const activity = rendered.compose ? await rendered.compose(ctx) : rendered.activity;
+        if (rendered.updateActivityId) {
+          await ctx.updateActivity({ ...activity, id: rendered.updateActivityId });
+          sentId = rendered.updateActivityId;
+        } else {
+          sentId = (await ctx.sendActivity(activity))?.id;
+        }
+      });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== undefined && PERMANENT.has(status)) {
+        logger.warn({ status, notification: message.id, kind: message.content.kind }, "notification refused by Teams; not retried");
+        await notifications.markFailed(pointer, `HTTP ${status}`);
+        return "failed";
+      }
+      const retryAfter = retryAfterSeconds(error);
+      const delay = nextAttemptDelayMs(pointer.attempts + 1, retryAfter);
+      // Throttling (429), outages (5xx), timeouts and network errors: try again later.
+      logger.warn({ status, retryAfter, attempt: pointer.attempts + 1, notification: message.id }, "notification will be retried");
+      await notifications.reschedule(pointer, new Date(clock.now().getTime() + delay));
+      return "retried";
+    }
+    await notifications.markSent(pointer, clock.now(), sentId);
+    await this.deps.onSent?.(message, sentId);
+    return "sent";
+  }
+
+  private async pace(conversationId: string): Promise<void> {
+    const last = this.lastSendTo.get(conversationId) ?? 0;
+    const wait = last + SAME_CONVERSATION_SPACING_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastSendTo.set(conversationId, Date.now());
+  }
+}
+
+/** `Retry-After` in seconds, from the connector error's response headers when present. */
+function retryAfterSeconds(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } & Record<string, unknown> } }).response?.headers;
+  const raw = typeof headers?.get === "function" ? headers.get("retry-after") : (headers?.["retry-after"] as string | undefined);
+  const seconds = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}

@@ -1,0 +1,81 @@
+import { MessageFactory, TeamsInfo, type ConversationReference, type Mention, type TurnContext } from "botbuilder";
+import type { NotificationTarget } from "../domain/notification.js";
+import type { Municipality } from "../domain/municipality.js";
+import type { StoredNotification } from "../storage/table-notifications.js";
+import { caseMeetingText, forumName, type BotDeps } from "./bot-deps.js";
+import { cardAttachment } from "./cards.js";
+import { agendaData, caseInForumData } from "./forum-handlers.js";
+import type { RenderedNotification } from "./notification-dispatcher.js";
+import { TEXT } from "./messages.js";
+
+/** Where a notification goes: the conversation saved at binding or installation. */
+export async function resolveTarget(deps: BotDeps, tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined> {
+  const address =
+    target.kind === "forum-channel"
+      ? await deps.addresses.forumChannel(tenantId, target.forumId)
+      : await deps.addresses.personalChat(tenantId, target.aadObjectId);
+  return address ? (JSON.parse(address.reference) as Partial<ConversationReference>) : undefined;
+}
+
+/**
+ * Turns an outbox message into the activity Teams receives, from the current state of
+ * the case or meeting, so a message sent late still shows the truth.
+ */
+export async function renderNotification(deps: BotDeps, message: StoredNotification): Promise<RenderedNotification | undefined> {
+  const municipality = deps.municipalities.get(message.tenantId);
+  if (!municipality) return undefined;
+  const content = message.content;
+  switch (content.kind) {
+    case "case-card": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record) return undefined;
+      const activity = MessageFactory.attachment(cardAttachment("case-in-forum", caseInForumData(deps, municipality, record)));
+      if (record.channelActivityId) return { activity, updateActivityId: record.channelActivityId };
+      // An edit before the first post went out: the pending post will show the latest state.
+      return content.mode === "post" ? { activity } : undefined;
+    }
+    case "acute-alert": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record) return undefined;
+      const text = TEXT.acuteAlert(record.reference, forumName(municipality, record.forumId));
+      return {
+        activity: MessageFactory.text(text),
+        compose: (ctx) => withCoordinatorMentions(ctx, municipality, record.forumId, text),
+      };
+    }
+    case "agenda": {
+      const meeting = deps.calendar.find(municipality, content.forumId, content.date);
+      if (!meeting) return undefined;
+      const data = await agendaData(deps, municipality, meeting, content.late ? TEXT.agendaLate : "");
+      return { activity: MessageFactory.attachment(cardAttachment("agenda", data)) };
+    }
+    case "case-moved": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record) return undefined;
+      return { activity: MessageFactory.text(TEXT.caseMoved(record.reference, caseMeetingText(deps, municipality, record), content.reason)) };
+    }
+    case "text":
+      return { activity: MessageFactory.text(content.text) };
+  }
+}
+
+/**
+ * Adds @mentions of the forum's coordinators to an acute alert, with their names looked up
+ * in the team. A coordinator Teams cannot find is named as "koordinator" without a mention.
+ */
+export async function withCoordinatorMentions(ctx: TurnContext, municipality: Municipality, forumId: string, text: string) {
+  const mentions: Mention[] = [];
+  const names: string[] = [];
+  for (const aadObjectId of municipality.roles.coordinators[forumId] ?? []) {
+    try {
+      const member = await TeamsInfo.getMember(ctx, aadObjectId);
+      mentions.push({ type: "mention", mentioned: { id: member.id, name: member.name }, text: `<at>${member.name}</at>` } as Mention);
+      names.push(`<at>${member.name}</at>`);
+    } catch {
+      // Not resolvable in this team (or the Playground's mock data): keep the alert, drop the mention.
+    }
+  }
+  const activity = MessageFactory.text(names.length > 0 ? `${names.join(" ")} ${text}` : text);
+  activity.entities = mentions;
+  return activity;
+}
