@@ -5,11 +5,10 @@ export type NotificationTarget = { kind: "forum-channel"; forumId: string } | { 
 
 /** What to send; rendered by the Teams edge at send time, so cards show the latest state. */
 export type NotificationContent =
-  /** The case's card in its forum channel: posted once, then edited in place. */
+  /** The case's card in its forum channel: posted once (acute: with an @mention of the coordinators), then edited in place. */
   | { kind: "case-card"; caseNo: number; mode: "post" | "update" }
   /** Tells the raising caseworker that their case moved to another meeting, and why. */
   | { kind: "case-moved"; caseNo: number; reason: "moved" | "meeting-cancelled" | "rolled-over" }
-  | { kind: "acute-alert"; caseNo: number }
   | { kind: "agenda"; forumId: string; date: string; late: boolean }
   | { kind: "text"; text: string };
 

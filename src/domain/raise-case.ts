@@ -77,15 +77,17 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
         raisedAt: now.toISOString(),
       },
       place,
-      // The card goes to the forum's channel at once (SPEC §3.7); an acute case also alerts the coordinators (§3.6).
-      (record) => {
-        const toForum = { kind: "forum-channel" as const, forumId: record.forumId };
-        const messages = [notification(record.tenantId, `case:${record.caseNo}:card`, toForum, { kind: "case-card", caseNo: record.caseNo, mode: "post" }, now)];
-        if (record.state === "acute") {
-          messages.push(notification(record.tenantId, `case:${record.caseNo}:acute`, toForum, { kind: "acute-alert", caseNo: record.caseNo }, now));
-        }
-        return messages;
-      },
+      // The card goes to the forum's channel at once (SPEC §3.7); for an acute case it comes
+      // with an @mention of the coordinators (§3.6), rendered by the Teams edge.
+      (record) => [
+        notification(
+          record.tenantId,
+          `case:${record.caseNo}:card`,
+          { kind: "forum-channel", forumId: record.forumId },
+          { kind: "case-card", caseNo: record.caseNo, mode: "post" },
+          now,
+        ),
+      ],
     );
     return { kind: "raised", record, created, ...(booking ? { booking } : {}) };
   } catch (error) {

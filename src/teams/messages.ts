@@ -55,7 +55,7 @@ export const TEXT = {
   bound: (forum: string, replaced: boolean) =>
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
   acuteAlert: (reference: string, forum: string) =>
-    `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt. Se sagens kort herover.`,
+    `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
   caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over") =>
     `Din sag ${reference} er flyttet ${

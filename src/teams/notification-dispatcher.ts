@@ -119,15 +119,22 @@ export class NotificationDispatcher {
     await this.pace(reference.conversation?.id ?? "");
     let sentId: string | undefined;
     try {
+      // The adapter's turn-error handler would swallow a failed send, so the failure is carried out by hand.
+      let failure: unknown;
       await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
-        const activity = rendered.compose ? await rendered.compose(ctx) : rendered.activity;
-        if (rendered.updateActivityId) {
-          await ctx.updateActivity({ ...activity, id: rendered.updateActivityId });
-          sentId = rendered.updateActivityId;
-        } else {
-          sentId = (await ctx.sendActivity(activity))?.id;
+        try {
+          const activity = rendered.compose ? await rendered.compose(ctx) : rendered.activity;
+          if (rendered.updateActivityId) {
+            await ctx.updateActivity({ ...activity, id: rendered.updateActivityId });
+            sentId = rendered.updateActivityId;
+          } else {
+            sentId = (await ctx.sendActivity(activity))?.id;
+          }
+        } catch (error) {
+          failure = error;
         }
       });
+      if (failure !== undefined) throw failure;
     } catch (error) {
       const status = statusOf(error);
       if (status !== undefined && PERMANENT.has(status)) {

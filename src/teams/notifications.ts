@@ -29,18 +29,16 @@ export async function renderNotification(deps: BotDeps, message: StoredNotificat
     case "case-card": {
       const record = await deps.cases.get(message.tenantId, content.caseNo);
       if (!record) return undefined;
-      const activity = MessageFactory.attachment(cardAttachment("case-in-forum", caseInForumData(deps, municipality, record)));
+      const card = cardAttachment("case-in-forum", caseInForumData(deps, municipality, record));
+      const activity = MessageFactory.attachment(card);
       if (record.channelActivityId) return { activity, updateActivityId: record.channelActivityId };
       // An edit before the first post went out: the pending post will show the latest state.
-      return content.mode === "post" ? { activity } : undefined;
-    }
-    case "acute-alert": {
-      const record = await deps.cases.get(message.tenantId, content.caseNo);
-      if (!record) return undefined;
+      if (content.mode !== "post") return undefined;
+      if (!record.acute) return { activity };
       const text = TEXT.acuteAlert(record.reference, forumName(municipality, record.forumId));
       return {
-        activity: MessageFactory.text(text),
-        compose: (ctx) => withCoordinatorMentions(ctx, municipality, record.forumId, text),
+        activity: { ...activity, text },
+        compose: async (ctx) => ({ ...(await withCoordinatorMentions(ctx, municipality, record.forumId, text)), attachments: [card] }),
       };
     }
     case "agenda": {
@@ -69,6 +67,7 @@ export async function withCoordinatorMentions(ctx: TurnContext, municipality: Mu
   for (const aadObjectId of municipality.roles.coordinators[forumId] ?? []) {
     try {
       const member = await TeamsInfo.getMember(ctx, aadObjectId);
+      if (!member?.id || !member.name) continue;
       mentions.push({ type: "mention", mentioned: { id: member.id, name: member.name }, text: `<at>${member.name}</at>` } as Mention);
       names.push(`<at>${member.name}</at>`);
     } catch {

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { Scheduler } from "../../src/jobs/scheduler.js";
+import { createLogger } from "../../src/logger.js";
+import { TableLeases } from "../../src/storage/table-leases.js";
+import { openTables } from "../../src/storage/table-storage.js";
+
+let leases: TableLeases;
+beforeAll(async () => {
+  leases = new TableLeases((await openTables(inject("azuriteConnectionString"))).leases);
+});
+
+describe("job leases (Azurite)", () => {
+  it("lets exactly one of two racing instances take a lease", async () => {
+    const job = `job-${randomUUID()}`;
+    const now = new Date();
+    const results = await Promise.all(["a", "b", "c", "d"].map((h) => leases.tryAcquire(job, h, now, 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("is renewed by its holder and taken over only after it expires", async () => {
+    const job = `job-${randomUUID()}`;
+    const t0 = new Date("2026-11-23T10:00:00Z");
+    expect(await leases.tryAcquire(job, "a", t0, 30_000)).toBe(true);
+    expect(await leases.tryAcquire(job, "b", new Date(t0.getTime() + 10_000), 30_000)).toBe(false);
+    expect(await leases.tryAcquire(job, "a", new Date(t0.getTime() + 20_000), 30_000)).toBe(true);
+    expect(await leases.tryAcquire(job, "b", new Date(t0.getTime() + 49_000), 30_000)).toBe(false);
+    expect(await leases.tryAcquire(job, "b", new Date(t0.getTime() + 51_000), 30_000)).toBe(true);
+  });
+
+  it("runs a scheduled job on one of two instances per tick", async () => {
+    const job = `agendas-${randomUUID()}`;
+    let runs = 0;
+    const logger = createLogger("silent");
+    const one = new Scheduler({ leases, holder: "one", now: () => new Date(), logger });
+    const two = new Scheduler({ leases, holder: "two", now: () => new Date(), logger });
+    const work = { name: job, intervalMs: 1_000, run: async () => void runs++ };
+    const ran = await Promise.all([one.runOnce(work), two.runOnce(work)]);
+    expect(ran.filter(Boolean)).toHaveLength(1);
+    expect(runs).toBe(1);
+    await Promise.all([one.stop(), two.stop()]);
+  });
+});
