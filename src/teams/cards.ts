@@ -75,7 +75,7 @@ export interface CardData {
     count: number;
     capacity: number;
     slotMinutes: number;
-    items: { time: string; reference: string; ageGroup: string; department: string; acute: boolean }[];
+    items: { caseNo: number; time: string; reference: string; ageGroup: string; department: string; acute: boolean; detailsVerb: string }[];
   };
   help: {
     greeting: string;

@@ -37,7 +37,7 @@ export async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise
   const choices = municipality.forums.map((f) => f.id).join(" eller ");
   if (!forum) return void (await ctx.sendActivity(TEXT.bindUnknownForum(typed.trim(), choices)));
   const channelName = (ctx.activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name ?? "";
-  const reference = JSON.stringify(TurnContext.getConversationReference(ctx.activity));
+  const reference = JSON.stringify(channelReference(ctx));
   const previous = await deps.addresses.bindForumChannel(municipality.tenantId, {
     forumId: forum.id,
     channelName,
@@ -49,9 +49,24 @@ export async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise
   await ctx.sendActivity(TEXT.bound(forum.name, previous !== undefined && previous.reference !== reference));
 }
 
+/**
+ * The channel itself, not the thread the command was posted in: a post in a channel
+ * arrives as `19:…@thread.tacv2;messageid=…`, and proactive posts to that id would land
+ * as replies in the command's thread.
+ */
+export function channelConversationId(ctx: TurnContext): string {
+  const channelId = (ctx.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+  return channelId ?? (ctx.activity.conversation?.id ?? "").split(";")[0]!;
+}
+
+function channelReference(ctx: TurnContext) {
+  const reference = TurnContext.getConversationReference(ctx.activity);
+  return { ...reference, activityId: undefined, conversation: { ...reference.conversation, id: channelConversationId(ctx) } };
+}
+
 /** The forum bound to the channel this activity came from, if any. */
 async function forumOfChannel(ctx: TurnContext, deps: BotDeps, municipality: Municipality) {
-  const conversationId = ctx.activity.conversation?.id;
+  const conversationId = channelConversationId(ctx);
   for (const forum of municipality.forums) {
     const bound = await deps.addresses.forumChannel(municipality.tenantId, forum.id);
     if (bound && (JSON.parse(bound.reference) as { conversation?: { id?: string } }).conversation?.id === conversationId) return forum;
@@ -65,9 +80,16 @@ export async function showAgenda(ctx: TurnContext, deps: BotDeps): Promise<void>
   if (!municipality) return void (await ctx.sendActivity(TEXT.unknownTenant));
   const forum = await forumOfChannel(ctx, deps, municipality);
   if (!forum) return void (await ctx.sendActivity(TEXT.agendaNoForum));
-  const [next] = deps.calendar.upcoming(municipality, forum.id, deps.clock.now(), 1);
+  const now = deps.clock.now();
+  const [next, following] = deps.calendar.upcoming(municipality, forum.id, now, 2);
   if (!next) return void (await ctx.sendActivity(TEXT.agendaNoMeeting(forum.name)));
-  await ctx.sendActivity(MessageFactory.attachment(cardAttachment("agenda", await agendaData(deps, municipality, next, ""))));
+  const cards = [cardAttachment("agenda", await agendaData(deps, municipality, next, ""))];
+  // Once the next agenda is closed, new cases go to the meeting after: show its agenda as it stands.
+  if (following && next.agendaDeadline.getTime() <= now.getTime()) {
+    const note = TEXT.agendaPreliminary(formatDanishDateTime(following.agendaDeadline, deps.timeZone));
+    cards.push(cardAttachment("agenda", await agendaData(deps, municipality, following, note)));
+  }
+  await ctx.sendActivities(cards.map((card) => MessageFactory.attachment(card)));
 }
 
 export async function agendaData(deps: BotDeps, municipality: Municipality, meeting: ScheduledMeeting, note: string): Promise<CardData["agenda"]> {
@@ -80,6 +102,8 @@ export async function agendaData(deps: BotDeps, municipality: Municipality, meet
     if (!record || record.meetingKey !== key) return [];
     return [
       {
+        caseNo: record.caseNo,
+        detailsVerb: VERBS.showCaseDetails,
         time: formatDanishDateTime(slotStartsAt(meeting, b.slot), deps.timeZone).replace(/^.* kl\. /, "kl. "),
         reference: record.reference,
         ageGroup: ageGroupLabel(municipality, record.forumId),

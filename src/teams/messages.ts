@@ -56,6 +56,7 @@ export const TEXT = {
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
   acuteAlert: (reference: string, forum: string) =>
     `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt.`,
+  agendaPreliminary: (deadline: string) => `Foreløbig dagsorden: den sendes ud ${deadline}, og sager kan stadig komme på.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
   caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over") =>
     `Din sag ${reference} er flyttet ${

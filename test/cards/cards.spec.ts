@@ -80,7 +80,15 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     count: 6,
     capacity: 6,
     slotMinutes: 10,
-    items: Array.from({ length: 6 }, (_, i) => ({ time: `kl. 13.${i}0`, reference: `SP-00${10 + i}`, ageGroup: "15–29 år", department: "Ungeindsatsen", acute: i === 0 })),
+    items: Array.from({ length: 6 }, (_, i) => ({
+      caseNo: 10 + i,
+      time: `kl. 13.${i}0`,
+      reference: `SP-00${10 + i}`,
+      ageGroup: "15–29 år",
+      department: "Ungeindsatsen",
+      acute: i === 0,
+      detailsVerb: VERBS.showCaseDetails,
+    })),
   },
   help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
 };

@@ -45,11 +45,24 @@ export async function startStack(current: DemoUserKey = "caseworker") {
     await sparring.stop();
     throw error;
   }
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  let page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
   await page.goto(`http://localhost:${config.playgroundPort}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   return {
-    page,
+    get page() {
+      return page;
+    },
+    /**
+     * Signs in as someone else: the Playground shows one user per run, so it is restarted
+     * with that user's config against the same bot and storage (see README).
+     */
+    async switchUser(user: DemoUserKey) {
+      await page.close();
+      if (playground) await stopChild(playground);
+      playground = await startPlayground({ dataDir, port: config.playgroundPort, botEndpoint: `http://127.0.0.1:${sparring.port}/api/messages`, current: user });
+      page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
+      await page.goto(`http://localhost:${config.playgroundPort}`);
+    },
     async stop() {
       await browser?.close();
       if (playground) await stopChild(playground);
