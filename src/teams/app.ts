@@ -1,5 +1,6 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
 import type { BotDeps } from "./bot-deps.js";
+import { confirmCancelMeeting, showMoveCase, submitCancelMeeting, submitMoveCase } from "./coordinator-handlers.js";
 import { bindForumChannel, rememberPersonalChat, showAgenda, showCaseDetails, showCaseSummary } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
 import { sendHelpAndForm, sendMyCases, submitCase } from "./raise-case-handlers.js";
@@ -30,6 +31,10 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.adaptiveCards.actionExecute(VERBS.submitCase, (ctx, _state, data) => submitCase(ctx, deps, data));
   app.adaptiveCards.actionExecute(VERBS.showCaseDetails, (ctx, _state, data) => showCaseDetails(ctx, deps, data));
   app.adaptiveCards.actionExecute(VERBS.showCaseSummary, (ctx, _state, data) => showCaseSummary(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.showMoveCase, (ctx, _state, data) => showMoveCase(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.moveCase, (ctx, _state, data) => submitMoveCase(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.confirmCancelMeeting, (ctx, _state, data) => confirmCancelMeeting(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.cancelMeeting, (ctx, _state, data) => submitCancelMeeting(ctx, deps, data));
   app.activity("message", (ctx) => sendHelpAndForm(ctx, deps, TEXT.notUnderstood));
 
   app.error(async (ctx, error) => {

@@ -51,6 +51,27 @@ export interface CardData {
     meetingText: string;
     stateText: string;
     detailsVerb: string;
+    moveFormVerb: string;
+  };
+  "move-case": {
+    caseNo: number;
+    version: number;
+    reference: string;
+    meetingText: string;
+    error: string;
+    selected: string;
+    meetings: { key: string; title: string }[];
+    moveVerb: string;
+    cancelVerb: string;
+  };
+  "cancel-meeting": {
+    title: string;
+    meetingText: string;
+    message: string;
+    lines: { text: string }[];
+    confirm: boolean;
+    meetingKey: string;
+    confirmVerb: string;
   };
   "case-details": {
     caseNo: number;
@@ -69,6 +90,9 @@ export interface CardData {
     summaryVerb: string;
   };
   agenda: {
+    meetingKey: string;
+    canCancel: boolean;
+    cancelFormVerb: string;
     forumName: string;
     meetingText: string;
     note: string;

@@ -113,6 +113,10 @@ export async function agendaData(deps: BotDeps, municipality: Municipality, meet
     ];
   });
   return {
+    meetingKey: key,
+    // Offered to everyone in the channel; only the forum's coordinators get past the server check.
+    canCancel: meeting.startsAt.getTime() > deps.clock.now().getTime(),
+    cancelFormVerb: VERBS.confirmCancelMeeting,
     forumName: forumName(municipality, meeting.forumId),
     meetingText: formatDanishDateTime(meeting.startsAt, deps.timeZone),
     note,
@@ -134,6 +138,7 @@ export function caseInForumData(deps: BotDeps, municipality: Municipality, recor
     meetingText: caseMeetingText(deps, municipality, record),
     stateText: TEXT.stateText[record.state] ?? record.state,
     detailsVerb: VERBS.showCaseDetails,
+    moveFormVerb: VERBS.showMoveCase,
   };
 }
 

@@ -56,6 +56,19 @@ export const TEXT = {
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
   acuteAlert: (reference: string, forum: string) =>
     `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt.`,
+  onlyCoordinators: "Kun forummets koordinatorer kan gøre det. Intet er ændret.",
+  notBooked: "Sagen er ikke booket til et møde (den er akut eller afgjort), så den kan ikke flyttes.",
+  chooseMeeting: "Vælg det møde, sagen skal flyttes til.",
+  meetingNotAvailable: "Det møde findes ikke (længere) i forummets kalender. Vælg et andet.",
+  meetingFull: "Mødet er fuldt. Vælg et andet møde.",
+  alreadyCancelled: "Mødet er allerede aflyst.",
+  cancelQuestion: (booked: number) =>
+    booked === 0
+      ? "Der er ingen sager på mødet."
+      : `${booked} ${booked === 1 ? "sag flyttes" : "sager flyttes"} til næste møde med ledig plads, og sagsbehandlerne får besked.`,
+  cancelled: (moved: number, unplaced: number) =>
+    `${moved} ${moved === 1 ? "sag er flyttet" : "sager er flyttet"}, og sagsbehandlerne har fået besked.${unplaced > 0 ? ` ${unplaced} kunne ikke placeres — de står stadig på listen og prøves igen.` : ""}`,
+  unplaced: "ingen ledig plads på de kommende møder",
   agendaPreliminary: (deadline: string) => `Foreløbig dagsorden: den sendes ud ${deadline}, og sager kan stadig komme på.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
   caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over") =>

@@ -3,6 +3,10 @@ export const VERBS = {
   submitCase: "case.submit",
   showCaseDetails: "case.details",
   showCaseSummary: "case.summary",
+  showMoveCase: "case.moveForm",
+  moveCase: "case.move",
+  confirmCancelMeeting: "meeting.cancelForm",
+  cancelMeeting: "meeting.cancel",
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
