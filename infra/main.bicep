@@ -1,0 +1,175 @@
+// Sparring on Azure: one deployment serving the municipalities in ALLOWED_TENANT_IDS.
+// Bot Service (Teams channel) → App Service (Node 20) → Table Storage, with secrets in Key Vault
+// read through a user-assigned managed identity, and telemetry in Application Insights.
+
+@description('Short prefix for resource names, e.g. "sparring".')
+@minLength(3)
+@maxLength(12)
+param namePrefix string = 'sparring'
+
+param location string = resourceGroup().location
+
+@description('Entra tenant ids of the municipalities served, comma separated. Each needs an entry in config/municipalities.json.')
+param allowedTenantIds string
+
+@description('Path of the municipalities file inside the deployed app.')
+param municipalitiesFile string = 'config/municipalities.json'
+
+@allowed(['F0', 'S1'])
+param botSku string = 'S1'
+
+@description('App Service plan SKU; two or more instances are supported (all state is in Table Storage).')
+param appServiceSku string = 'P0v3'
+param instanceCount int = 2
+
+var suffix = uniqueString(resourceGroup().id)
+var names = {
+  identity: '${namePrefix}-id-${suffix}'
+  storage: toLower(take('${namePrefix}st${suffix}', 24))
+  vault: take('${namePrefix}-kv-${suffix}', 24)
+  logs: '${namePrefix}-log-${suffix}'
+  insights: '${namePrefix}-ai-${suffix}'
+  plan: '${namePrefix}-plan-${suffix}'
+  site: '${namePrefix}-app-${suffix}'
+  bot: '${namePrefix}-bot-${suffix}'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: names.identity
+  location: location
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: names.storage
+  location: location
+  kind: 'StorageV2'
+  sku: { name: 'Standard_ZRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: names.vault
+  location: location
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+// The app reads Table Storage with a connection string today; it lives in Key Vault, not in app settings.
+resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'storage-connection-string'
+  properties: {
+    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  }
+}
+
+// DATA_ENCRYPTION_KEY is created by the operator (see infra/README.md), never by a template:
+// a template would put it in the deployment history.
+
+var keyVaultSecretsUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+var storageTableDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+
+resource vaultAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, keyVaultSecretsUser)
+  scope: vault
+  properties: { roleDefinitionId: keyVaultSecretsUser, principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource tableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributor)
+  scope: storage
+  properties: { roleDefinitionId: storageTableDataContributor, principalId: identity.properties.principalId, principalType: 'ServicePrincipal' }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
+  name: names.logs
+  location: location
+  properties: { sku: { name: 'PerGB2018' }, retentionInDays: 30 }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: names.insights
+  location: location
+  kind: 'web'
+  properties: { Application_Type: 'web', WorkspaceResourceId: logs.id }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-01-01' = {
+  name: names.plan
+  location: location
+  kind: 'linux'
+  sku: { name: appServiceSku, capacity: instanceCount }
+  properties: { reserved: true }
+}
+
+resource site 'Microsoft.Web/sites@2023-01-01' = {
+  name: names.site
+  location: location
+  kind: 'app,linux'
+  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identity.id}': {} } }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      appCommandLine: 'node dist/src/main.js'
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      alwaysOn: true
+      healthCheckPath: '/api/health'
+      appSettings: [
+        { name: 'BOT_APP_ID', value: identity.properties.clientId }
+        { name: 'BOT_APP_TYPE', value: 'UserAssignedMSI' }
+        { name: 'BOT_TENANT_ID', value: tenant().tenantId }
+        { name: 'ALLOWED_TENANT_IDS', value: allowedTenantIds }
+        { name: 'MUNICIPALITIES_FILE', value: municipalitiesFile }
+        { name: 'STORAGE_CONNECTION_STRING', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${storageSecret.name})' }
+        { name: 'DATA_ENCRYPTION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=data-encryption-key)' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
+      ]
+    }
+  }
+  dependsOn: [vaultAccess]
+}
+
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: names.bot
+  location: 'global'
+  kind: 'azurebot'
+  sku: { name: botSku }
+  properties: {
+    displayName: 'Sparring'
+    endpoint: 'https://${site.properties.defaultHostName}/api/messages'
+    msaAppType: 'UserAssignedMSI'
+    msaAppId: identity.properties.clientId
+    msaAppTenantId: tenant().tenantId
+    msaAppMSIResourceId: identity.id
+  }
+}
+
+resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+    properties: { isEnabled: true }
+  }
+}
+
+output botAppId string = identity.properties.clientId
+output siteName string = site.name
+output vaultName string = vault.name
+output messagingEndpoint string = 'https://${site.properties.defaultHostName}/api/messages'
