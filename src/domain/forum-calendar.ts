@@ -2,7 +2,6 @@ import {
   DEFAULT_SCHEDULES,
   meetingById,
   meetingsWithDeadlineBetween,
-  openMeetingsForBooking,
   upcomingMeetings,
   type ForumSchedule,
   type Meeting,
@@ -23,15 +22,41 @@ function toScheduled(m: Meeting): ScheduledMeeting {
   return { forumId: m.forumId, date: m.date, startsAt: m.startsAt, endsAt: m.endsAt, agendaDeadline: m.agendaDeadline, capacity: m.capacity, slotMinutes: m.slotMinutes };
 }
 
-/** The calendar of every forum of a municipality, computed from configuration. */
+/**
+ * The calendar of every forum of a municipality, computed from configuration. A forum's
+ * meetings from the start of a day are computed once per day and process (pure, so safe
+ * with several instances): booking asks for half a year of meetings on every new case.
+ */
 export function forumCalendar(timeZone: string): MeetingCalendar {
   const options = (municipality: Municipality) => ({ zone: timeZone, localDaysOff: municipality.localDaysOff });
+  let memoDay = "";
+  const memo = new Map<string, Meeting[]>();
+  const meetingsFromToday = (municipality: Municipality, forumId: string, schedule: ForumSchedule, now: Date): Meeting[] => {
+    const day = now.toLocaleDateString("sv-SE", { timeZone });
+    if (day !== memoDay) {
+      memo.clear();
+      memoDay = day;
+    }
+    const key = `${municipality.tenantId}|${forumId}`;
+    let meetings = memo.get(key);
+    if (!meetings) {
+      const startOfDay = new Date(`${day}T00:00:00Z`);
+      // From a day before, so no meeting of today is missed whatever the zone's offset.
+      const from = new Date(startOfDay.getTime() - 86_400_000);
+      meetings = upcomingMeetings(forumId, schedule, { from, count: BOOKING_HORIZON + 6, ...options(municipality) });
+      memo.set(key, meetings);
+    }
+    return meetings;
+  };
   return {
     openForBooking(municipality, now) {
       return municipality.forums.flatMap((forum) => {
         const schedule = scheduleOf(municipality, forum.id);
         if (!schedule) return [];
-        return openMeetingsForBooking(forum.id, schedule, { now, count: BOOKING_HORIZON, ...options(municipality) }).map(toScheduled);
+        return meetingsFromToday(municipality, forum.id, schedule, now)
+          .filter((m) => m.startsAt.getTime() > now.getTime() && m.agendaDeadline.getTime() > now.getTime())
+          .slice(0, BOOKING_HORIZON)
+          .map(toScheduled);
       });
     },
     find(municipality, forumId, date) {
