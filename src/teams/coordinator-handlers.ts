@@ -5,11 +5,10 @@ import { meetingKey, parseMeetingKey } from "../domain/booking.js";
 import { cancelMeeting, moveCase } from "../domain/move-case.js";
 import { caseMeetingText, formatDanishDateTime, forumName, municipalityOf, type BotDeps } from "./bot-deps.js";
 import { renderCard, type CardJson } from "./cards.js";
-import { caseInForumData } from "./forum-handlers.js";
+import { caseFromCard, caseInForumData } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
 import { VERBS } from "./verbs.js";
 
-const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
 const moveInput = z.object({
   caseNo: z.coerce.number().int().positive(),
   version: z.coerce.number().int().positive(),
@@ -22,12 +21,9 @@ const MOVE_CHOICES = 6;
 
 /** "Flyt sag": the forum's coordinators choose another meeting; everyone else is refused. */
 export async function showMoveCase(ctx: TurnContext, deps: BotDeps, raw: unknown, error = "", selected = ""): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const parsed = caseRef.safeParse(raw);
-  if (!parsed.success) return TEXT.unknownCase;
-  const record = await deps.cases.get(municipality.tenantId, parsed.data.caseNo);
-  if (!record) return TEXT.unknownCase;
+  const found = await caseFromCard(ctx, deps, raw);
+  if (typeof found === "string") return found;
+  const { municipality, record } = found;
   if (!canManageForum(municipality, record.forumId, ctx.activity.from?.aadObjectId ?? "")) return TEXT.onlyCoordinators;
   if (record.state !== "booked") return TEXT.notBooked;
   const upcoming = deps.calendar.upcoming(municipality, record.forumId, deps.clock.now(), MOVE_CHOICES + 1);

@@ -145,16 +145,26 @@ export function caseInForumData(deps: BotDeps, municipality: Municipality, recor
 const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
 
 /**
- * "Vis detaljer": the full case, for the forum's coordinators and the case's caseworker
- * only, as a card only the presser sees. Every view and every refusal is audited.
+ * The case a card action points at, checked against this tenant's store: card data is
+ * only an id, and an unknown or foreign id gets a message instead of a case.
  */
-export async function showCaseDetails(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+export async function caseFromCard(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<{ municipality: Municipality; record: CaseRecord } | string> {
   const municipality = municipalityOf(ctx, deps);
   if (!municipality) return TEXT.unknownTenant;
   const parsed = caseRef.safeParse(raw);
   if (!parsed.success) return TEXT.unknownCase;
   const record = await deps.cases.get(municipality.tenantId, parsed.data.caseNo);
-  if (!record) return TEXT.unknownCase;
+  return record ? { municipality, record } : TEXT.unknownCase;
+}
+
+/**
+ * "Vis detaljer": the full case, for the forum's coordinators and the case's caseworker
+ * only, as a card only the presser sees. Every view and every refusal is audited.
+ */
+export async function showCaseDetails(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const found = await caseFromCard(ctx, deps, raw);
+  if (typeof found === "string") return found;
+  const { municipality, record } = found;
   const user = ctx.activity.from?.aadObjectId ?? "";
   const at = deps.clock.now().toISOString();
   if (!canViewDetails(municipality, record, user)) {
@@ -182,11 +192,7 @@ export async function showCaseDetails(ctx: TurnContext, deps: BotDeps, raw: unkn
 
 /** "Skjul detaljer": back to the privacy-safe card. */
 export async function showCaseSummary(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const parsed = caseRef.safeParse(raw);
-  if (!parsed.success) return TEXT.unknownCase;
-  const record = await deps.cases.get(municipality.tenantId, parsed.data.caseNo);
-  if (!record) return TEXT.unknownCase;
-  return renderCard("case-in-forum", caseInForumData(deps, municipality, record));
+  const found = await caseFromCard(ctx, deps, raw);
+  if (typeof found === "string") return found;
+  return renderCard("case-in-forum", caseInForumData(deps, found.municipality, found.record));
 }
