@@ -12,7 +12,21 @@ export function isCoordinatorOf(municipality: Municipality, forumId: string, aad
  */
 export function canViewDetails(municipality: Municipality, record: CaseRecord, aadObjectId: string): boolean {
   if (!aadObjectId) return false;
-  return record.raisedBy === aadObjectId || isCoordinatorOf(municipality, record.forumId, aadObjectId);
+  return (
+    record.raisedBy === aadObjectId ||
+    record.socialCaseworker === aadObjectId ||
+    isCoordinatorOf(municipality, record.forumId, aadObjectId)
+  );
+}
+
+/** Who may record a decision (SPEC §5): the forum's coordinators, and managers when configured. */
+export function canDecide(municipality: Municipality, forumId: string, aadObjectId: string): boolean {
+  if (!aadObjectId) return false;
+  return isCoordinatorOf(municipality, forumId, aadObjectId) || (municipality.managersMayDecide && municipality.roles.managers.includes(aadObjectId));
+}
+
+export function isSocialCaseworker(municipality: Municipality, aadObjectId: string): boolean {
+  return municipality.roles.socialCaseworkers.includes(aadObjectId);
 }
 
 /** Who may move a case or cancel a meeting: the forum's coordinators. */

@@ -1,3 +1,4 @@
+import type { CaseState, DecisionKind } from "./case-lifecycle.js";
 import { ageOn, parseCpr, type Cpr, type LocalDate } from "./cpr.js";
 import { forumForAge, type Forum, type Municipality } from "./municipality.js";
 
@@ -6,9 +7,7 @@ export const MAX_LINES = 5;
 /** Five lines of a normal form field; also keeps each stored row far below Table Storage limits. */
 export const MAX_CHARS = 500;
 
-/** Booked into a forum meeting, or acute: judged outside the meeting cadence (seed 001). */
-export const CASE_STATES = ["booked", "acute"] as const;
-export type CaseState = (typeof CASE_STATES)[number];
+export type { CaseState } from "./case-lifecycle.js";
 
 /** What the caseworker typed into the raise-case form, exactly as typed. */
 export interface CaseDraft {
@@ -141,6 +140,17 @@ export interface CaseRecord {
   postponements: number;
   /** The case's card in the forum channel, once posted. */
   channelActivityId?: string;
+  /** The forum's latest decision (SPEC §5), who made it and when. */
+  decision?: DecisionKind;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: string;
+  /** The social caseworker the case is visitated to. */
+  socialCaseworker?: string;
+  /** The reason (no basis) or what is missing (more information); sealed at rest like the case text. */
+  decisionNote: string;
+  /** What the caseworker added when the forum asked for more information; sealed at rest. */
+  additionalInfo: string;
   version: number;
 }
 

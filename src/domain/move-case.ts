@@ -4,7 +4,7 @@ import type { CaseRecord } from "./case.js";
 import { ageOn, parseCpr } from "./cpr.js";
 import type { Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
-import type { CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
+import type { CasePatch, CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
 
 export interface MoveDeps {
   cases: CaseRepository;
@@ -13,7 +13,7 @@ export interface MoveDeps {
   clock: Clock;
 }
 
-export type MoveReason = "moved" | "meeting-cancelled" | "rolled-over";
+export type MoveReason = "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added";
 
 export type MoveOutcome =
   | { kind: "moved"; record: CaseRecord; from: string; to: ScheduledMeeting; skippedFull: ScheduledMeeting[] }
@@ -33,6 +33,8 @@ export interface MoveCommand {
   target: { kind: "meeting"; key: string } | { kind: "next" };
   by: string;
   reason: MoveReason;
+  /** More fields changed in the same step (a postponement is also a decision). */
+  extra?: CasePatch;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
       forumId: to.forumId,
       age: ageOn(cpr.cpr.birthDate, localDateOf(to.date)),
       postponements: record.postponements + 1,
+      ...command.extra,
     },
     { at: now.toISOString(), user: command.by, action: "move", purpose: command.reason },
     // The channel card is edited in place, and the raising caseworker is told (SPEC §7).

@@ -41,6 +41,10 @@ export const municipalitySchema = z
         administrators: principalList,
       })
       .default({}),
+    /** Managers may record forum decisions like a coordinator (SPEC §1, config). */
+    managersMayDecide: z.boolean().default(false),
+    /** Display names for object ids, used where a card names a person (e.g. the social caseworkers to choose from). */
+    directory: z.record(z.string(), z.string().min(1).max(100)).default({}),
   })
   .superRefine((m, ctx) => {
     const ids = new Set<string>();
@@ -103,4 +107,9 @@ export function findForum(municipality: Municipality, typed: string): Forum | un
     municipality.forums.find((f) => f.id === wanted) ??
     municipality.forums.find((f) => f.name.toLowerCase().startsWith(wanted))
   );
+}
+
+/** The name to show for a person: the directory's, or a neutral fallback. */
+export function displayName(municipality: Municipality, aadObjectId: string): string {
+  return municipality.directory[aadObjectId] ?? "ukendt medarbejder";
 }

@@ -8,7 +8,9 @@ export type NotificationContent =
   /** The case's card in its forum channel: posted once (acute: with an @mention of the coordinators), then edited in place. */
   | { kind: "case-card"; caseNo: number; mode: "post" | "update" }
   /** Tells the raising caseworker that their case moved to another meeting, and why. */
-  | { kind: "case-moved"; caseNo: number; reason: "moved" | "meeting-cancelled" | "rolled-over" }
+  | { kind: "case-moved"; caseNo: number; reason: "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added" }
+  /** The forum's decision, for the raising caseworker or the social caseworker it was visitated to. */
+  | { kind: "decision"; caseNo: number; audience: "raiser" | "social-caseworker" }
   | { kind: "agenda"; forumId: string; date: string; late: boolean }
   | { kind: "text"; text: string };
 

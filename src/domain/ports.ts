@@ -4,7 +4,22 @@ import type { Municipality } from "./municipality.js";
 import type { Notification } from "./notification.js";
 
 /** A new case as the use case hands it to storage; the repository assigns the number. */
-export type NewCase = Omit<CaseRecord, "caseNo" | "reference" | "version" | "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId">;
+export type NewCase = Pick<
+  CaseRecord,
+  | "tenantId"
+  | "cprDigits"
+  | "age"
+  | "forumId"
+  | "department"
+  | "health"
+  | "social"
+  | "question"
+  | "acute"
+  | "acuteReason"
+  | "raisedBy"
+  | "raisedByName"
+  | "raisedAt"
+>;
 
 /** Where a new case goes, decided once its number is known (booking needs the number). */
 export type Placement =
@@ -54,12 +69,30 @@ export interface CaseRepository {
   rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void>;
 }
 
-export type CasePatch = Partial<Pick<CaseRecord, "state" | "meetingKey" | "slot" | "postponements" | "channelActivityId" | "forumId" | "age">>;
+export type CasePatch = Partial<
+  Pick<
+    CaseRecord,
+    | "state"
+    | "meetingKey"
+    | "slot"
+    | "postponements"
+    | "channelActivityId"
+    | "forumId"
+    | "age"
+    | "decision"
+    | "decidedBy"
+    | "decidedByName"
+    | "decidedAt"
+    | "socialCaseworker"
+    | "decisionNote"
+    | "additionalInfo"
+  >
+>;
 
 export interface AuditEntry {
   at: string;
   user: string;
-  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused";
+  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused" | "decide" | "decide-refused" | "add-information";
   purpose: string;
 }
 

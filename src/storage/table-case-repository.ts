@@ -31,11 +31,18 @@ type CaseEntity = {
   slot?: number;
   postponements: number;
   channelActivityId?: string;
+  decision?: string;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: string;
+  socialCaseworker?: string;
+  decisionNoteSealed?: string;
+  additionalInfoSealed?: string;
   version: number;
 };
 
 /** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
-type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason";
+type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo";
 
 const COUNTER_ATTEMPTS = 20;
 
@@ -197,8 +204,13 @@ export class TableCaseRepository implements CaseRepository {
       throw error;
     }
     if (current.version !== expectedVersion) return undefined;
-    const update = { partitionKey: pk, rowKey: CASE_ROW, ...patch, version: expectedVersion + 1 };
-    const next = this.toRecord(tenantId, { ...current, ...patch, version: expectedVersion + 1 });
+    const { decisionNote, additionalInfo, ...plain } = patch;
+    const sealed: Partial<CaseEntity> = {};
+    if (decisionNote !== undefined) sealed.decisionNoteSealed = this.cipher.encrypt(decisionNote, this.sealContext(tenantId, caseNo, "decisionNote"));
+    if (additionalInfo !== undefined) sealed.additionalInfoSealed = this.cipher.encrypt(additionalInfo, this.sealContext(tenantId, caseNo, "additionalInfo"));
+    const update = { partitionKey: pk, rowKey: CASE_ROW, ...plain, ...sealed, version: expectedVersion + 1 };
+    assertWithinTableLimits({ ...current, ...update });
+    const next = this.toRecord(tenantId, { ...current, ...plain, ...sealed, version: expectedVersion + 1 });
     try {
       await this.outbox.commit(
         pk,
@@ -275,6 +287,13 @@ export class TableCaseRepository implements CaseRepository {
       slot: e.slot,
       postponements: e.postponements ?? 0,
       channelActivityId: e.channelActivityId,
+      decision: e.decision as CaseRecord["decision"],
+      decidedBy: e.decidedBy,
+      decidedByName: e.decidedByName,
+      decidedAt: e.decidedAt,
+      socialCaseworker: e.socialCaseworker,
+      decisionNote: e.decisionNoteSealed ? open("decisionNote", e.decisionNoteSealed) : "",
+      additionalInfo: e.additionalInfoSealed ? open("additionalInfo", e.additionalInfoSealed) : "",
       version: e.version,
     };
   }

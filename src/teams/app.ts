@@ -1,5 +1,6 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
 import type { BotDeps } from "./bot-deps.js";
+import { submitDecision, submitInformation } from "./decision-handlers.js";
 import { confirmCancelMeeting, showMoveCase, submitCancelMeeting, submitMoveCase } from "./coordinator-handlers.js";
 import { bindForumChannel, rememberPersonalChat, showAgenda, showCaseDetails, showCaseSummary } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
@@ -35,6 +36,8 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.adaptiveCards.actionExecute(VERBS.moveCase, (ctx, _state, data) => submitMoveCase(ctx, deps, data));
   app.adaptiveCards.actionExecute(VERBS.confirmCancelMeeting, (ctx, _state, data) => confirmCancelMeeting(ctx, deps, data));
   app.adaptiveCards.actionExecute(VERBS.cancelMeeting, (ctx, _state, data) => submitCancelMeeting(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.decideCase, (ctx, _state, data) => submitDecision(ctx, deps, data));
+  app.adaptiveCards.actionExecute(VERBS.addInformation, (ctx, _state, data) => submitInformation(ctx, deps, data));
   app.activity("message", (ctx) => sendHelpAndForm(ctx, deps, TEXT.notUnderstood));
 
   app.error(async (ctx, error) => {

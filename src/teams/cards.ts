@@ -44,14 +44,41 @@ export interface CardData {
   };
   "case-in-forum": {
     caseNo: number;
+    version: number;
     reference: string;
     acute: boolean;
+    banner: string;
     ageGroup: string;
     department: string;
     meetingText: string;
     stateText: string;
+    decisionText: string;
+    decidedText: string;
+    canDecide: boolean;
+    canMove: boolean;
+    values: { decision: string; socialCaseworker: string; note: string };
+    errors: { decision: string; socialCaseworker: string; note: string };
+    socialCaseworkers: { id: string; name: string }[];
+    decideVerb: string;
     detailsVerb: string;
     moveFormVerb: string;
+  };
+  "decision-for-caseworker": {
+    caseNo: number;
+    version: number;
+    title: string;
+    reference: string;
+    decisionText: string;
+    decidedText: string;
+    noteLabel: string;
+    note: string;
+    nextStep: string;
+    askForInformation: boolean;
+    information: string;
+    error: string;
+    showDetails: boolean;
+    addInfoVerb: string;
+    detailsVerb: string;
   };
   "move-case": {
     caseNo: number;

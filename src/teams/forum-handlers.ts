@@ -2,7 +2,9 @@ import { MessageFactory, TurnContext } from "botbuilder";
 import { z } from "zod";
 import { ageGroupLabel, canViewDetails } from "../domain/access.js";
 import type { CaseRecord } from "../domain/case.js";
-import { findForum, isAdministrator, type Municipality } from "../domain/municipality.js";
+import { canBeDecided } from "../domain/case-lifecycle.js";
+import { displayName, findForum, isAdministrator, type Municipality } from "../domain/municipality.js";
+import { DateTime } from "luxon";
 import type { ScheduledMeeting } from "../domain/ports.js";
 import { caseMeetingText, formatDanishDateTime, forumName, isPersonalChat, municipalityOf, slotStartsAt, type BotDeps } from "./bot-deps.js";
 import { cardAttachment, escapeMarkdown, renderCard, type CardData, type CardJson } from "./cards.js";
@@ -128,18 +130,45 @@ export async function agendaData(deps: BotDeps, municipality: Municipality, meet
 }
 
 /** The privacy-safe card in the forum channel (SPEC §6): no CPR, no health or social text. */
-export function caseInForumData(deps: BotDeps, municipality: Municipality, record: CaseRecord): CardData["case-in-forum"] {
+export function caseInForumData(
+  deps: BotDeps,
+  municipality: Municipality,
+  record: CaseRecord,
+  form: { banner?: string; values?: CardData["case-in-forum"]["values"]; errors?: Partial<CardData["case-in-forum"]["errors"]> } = {},
+): CardData["case-in-forum"] {
   return {
     caseNo: record.caseNo,
+    version: record.version,
     reference: record.reference,
     acute: record.acute,
+    banner: form.banner ?? "",
     ageGroup: ageGroupLabel(municipality, record.forumId),
     department: escapeMarkdown(record.department),
-    meetingText: caseMeetingText(deps, municipality, record),
+    meetingText: record.state === "booked" || record.state === "acute" ? caseMeetingText(deps, municipality, record) : "—",
     stateText: TEXT.stateText[record.state] ?? record.state,
+    decisionText: record.decision && record.decision !== "postpone" ? decisionText(municipality, record) : "",
+    decidedText: record.decidedAt ? decidedText(deps, record) : "",
+    canDecide: canBeDecided(record.state),
+    canMove: record.state === "booked",
+    values: form.values ?? { decision: "", socialCaseworker: "", note: "" },
+    errors: { decision: "", socialCaseworker: "", note: "", ...form.errors },
+    socialCaseworkers: municipality.roles.socialCaseworkers.map((id) => ({ id, name: displayName(municipality, id) })),
+    decideVerb: VERBS.decideCase,
     detailsVerb: VERBS.showCaseDetails,
     moveFormVerb: VERBS.showMoveCase,
   };
+}
+
+/** "Start sag i myndighedsafdelingen — visiteret til Jonas Dahl" */
+export function decisionText(municipality: Municipality, record: CaseRecord): string {
+  const label = record.decision ? TEXT.decisionLabel[record.decision] : "";
+  return record.decision === "start" && record.socialCaseworker ? `${label} — visiteret til ${displayName(municipality, record.socialCaseworker)}` : label;
+}
+
+/** "Hanne Lund, 25.11.2026 kl. 14.12" */
+export function decidedText(deps: BotDeps, record: CaseRecord): string {
+  const when = DateTime.fromISO(record.decidedAt ?? "").setZone(deps.timeZone).toFormat("dd.MM.yyyy 'kl.' HH.mm");
+  return `${escapeMarkdown(record.decidedByName ?? "")}, ${when}`;
 }
 
 const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });

@@ -71,10 +71,52 @@ export const TEXT = {
   unplaced: "ingen ledig plads på de kommende møder",
   agendaPreliminary: (deadline: string) => `Foreløbig dagsorden: den sendes ud ${deadline}, og sager kan stadig komme på.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
-  caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over") =>
+  caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added") =>
     `Din sag ${reference} er flyttet ${
-      reason === "meeting-cancelled" ? "fordi mødet er aflyst" : reason === "rolled-over" ? "fordi den ikke nåede at blive behandlet på mødet" : "af en koordinator"
+      {
+        "meeting-cancelled": "fordi mødet er aflyst",
+        "rolled-over": "fordi den ikke nåede at blive behandlet på mødet",
+        postponed: "fordi forummet har udsat den",
+        "information-added": "efter dine nye oplysninger",
+        moved: "af en koordinator",
+      }[reason]
     }. Nyt møde: ${meeting}.`,
-  stateText: { booked: "Booket til møde", acute: "Akut" } as Record<string, string>,
+  stateText: {
+    booked: "Booket til møde",
+    acute: "Akut",
+    "awaiting-information": "Afventer mere information fra sagsbehandleren",
+    visitated: "Visiteret til myndighedsafdelingen",
+    closed: "Afsluttet",
+  } as Record<string, string>,
+  decisionLabel: {
+    start: "Start sag i myndighedsafdelingen",
+    "no-basis": "Ikke grundlag for tværgående sag",
+    "more-information": "Mere information",
+    postpone: "Udsat til næste møde",
+  } as Record<string, string>,
+  decisionFieldError: {
+    "decision.required": "Vælg en beslutning.",
+    "social-caseworker.required": "Vælg den sagsbehandler i myndighedsafdelingen, sagen visiteres til.",
+    "note.required": "Skriv en kort begrundelse eller hvad der mangler.",
+    "note.too-long": `Skriv højst ${MAX_LINES} linjer og ${MAX_CHARS} tegn.`,
+  } as Record<string, string>,
+  decisionInvalid: "Beslutningen er ikke registreret. Ret det markerede — det, du har valgt og skrevet, er bevaret.",
+  decisionNotAllowed: "Kun forummets koordinatorer kan registrere en beslutning. Intet er ændret, og forsøget er logget.",
+  decisionStale: "Kortet var ikke opdateret: sagen er ændret siden. Her er den, som den er nu — intet er ændret.",
+  alreadyDecided: (by: string, when: string) => `Beslutningen var allerede truffet af ${by}, ${when}. Intet er ændret.`,
+  decisionNotNow: "Sagen kan ikke afgøres i sin nuværende tilstand. Intet er ændret.",
+  postponeNoMeeting: "Der er ingen kommende møder med ledig plads, så sagen kan ikke udsættes. Intet er ændret.",
+  decisionTitle: { raiser: "Forummet har truffet en beslutning", "social-caseworker": "En sag er visiteret til dig" } as Record<string, string>,
+  nextStepAfter: {
+    start: (social: string) => `Sagen er visiteret til ${social} i myndighedsafdelingen. I aftaler den fælles plan, før borgeren inddrages.`,
+    "no-basis": () => "Sagen er afsluttet i sparringsforum.",
+    "more-information": () => "Tilføj oplysningerne herunder; så kommer sagen på dagsordenen til næste møde med ledig plads.",
+    postpone: () => "",
+  } as Record<string, (social: string) => string>,
+  nextStepSocial: (raiser: string) => `Sagen er rejst af ${raiser}. I aftaler den fælles plan sammen, før borgeren inddrages. Se borgerens oplysninger med Vis detaljer.`,
+  informationAdded: (reference: string, meeting: string) => `Tak. Oplysningerne er tilføjet sag ${reference}, og sagen er sat på mødet ${meeting}.`,
+  informationNotAwaited: "Forummet venter ikke på oplysninger i denne sag (længere). Intet er ændret.",
+  onlyRaiserAddsInformation: "Kun sagsbehandleren, der rejste sagen, kan tilføje oplysninger.",
+
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 };

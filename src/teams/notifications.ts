@@ -4,7 +4,11 @@ import type { Municipality } from "../domain/municipality.js";
 import type { StoredNotification } from "../storage/table-notifications.js";
 import { caseMeetingText, forumName, type BotDeps } from "./bot-deps.js";
 import { cardAttachment } from "./cards.js";
-import { agendaData, caseInForumData } from "./forum-handlers.js";
+import { agendaData, caseInForumData, decidedText, decisionText } from "./forum-handlers.js";
+import type { CaseRecord } from "../domain/case.js";
+import { socialCaseworkerName } from "../domain/decide-case.js";
+import { escapeMarkdown, type CardData } from "./cards.js";
+import { VERBS } from "./verbs.js";
 import type { RenderedNotification } from "./notification-dispatcher.js";
 import { TEXT } from "./messages.js";
 
@@ -52,6 +56,11 @@ export async function renderNotification(deps: BotDeps, message: StoredNotificat
       if (!record) return undefined;
       return { activity: MessageFactory.text(TEXT.caseMoved(record.reference, caseMeetingText(deps, municipality, record), content.reason)) };
     }
+    case "decision": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record?.decision) return undefined;
+      return { activity: MessageFactory.attachment(cardAttachment("decision-for-caseworker", decisionCardData(deps, municipality, record, content.audience))) };
+    }
     case "text":
       return { activity: MessageFactory.text(content.text) };
   }
@@ -77,4 +86,35 @@ export async function withCoordinatorMentions(ctx: TurnContext, municipality: Mu
   const activity = MessageFactory.text(names.length > 0 ? `${names.join(" ")} ${text}` : text);
   activity.entities = mentions;
   return activity;
+}
+
+/** The decision as the raising caseworker or the visitated social caseworker reads it (SPEC §7). */
+export function decisionCardData(
+  deps: BotDeps,
+  municipality: Municipality,
+  record: CaseRecord,
+  audience: "raiser" | "social-caseworker",
+): CardData["decision-for-caseworker"] {
+  const decision = record.decision ?? "postpone";
+  const askForInformation = audience === "raiser" && record.state === "awaiting-information";
+  return {
+    caseNo: record.caseNo,
+    version: record.version,
+    title: TEXT.decisionTitle[audience] ?? "",
+    reference: record.reference,
+    decisionText: decisionText(municipality, record),
+    decidedText: decidedText(deps, record),
+    noteLabel: audience === "raiser" ? ({ "no-basis": "Begrundelse", "more-information": "Forummet mangler" } as Record<string, string>)[decision] ?? "" : "",
+    note: escapeMarkdown(record.decisionNote),
+    nextStep:
+      audience === "raiser"
+        ? (TEXT.nextStepAfter[decision]?.(socialCaseworkerName(municipality, record)) ?? "")
+        : TEXT.nextStepSocial(escapeMarkdown(record.raisedByName)),
+    askForInformation,
+    information: "",
+    error: "",
+    showDetails: audience === "social-caseworker",
+    addInfoVerb: VERBS.addInformation,
+    detailsVerb: VERBS.showCaseDetails,
+  };
 }

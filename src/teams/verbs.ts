@@ -7,6 +7,8 @@ export const VERBS = {
   moveCase: "case.move",
   confirmCancelMeeting: "meeting.cancelForm",
   cancelMeeting: "meeting.cancel",
+  decideCase: "case.decide",
+  addInformation: "case.addInformation",
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,0 +1,195 @@
+import { canDecide, isSocialCaseworker } from "./access.js";
+import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeetingKey } from "./booking.js";
+import { ageOn, parseCpr } from "./cpr.js";
+import { MAX_CHARS, MAX_LINES, type CaseRecord } from "./case.js";
+import { transition, type DecisionKind } from "./case-lifecycle.js";
+import { displayName, type Municipality } from "./municipality.js";
+import { moveCase, type MoveDeps } from "./move-case.js";
+import { notification, type Notification } from "./notification.js";
+import type { CasePatch } from "./ports.js";
+
+export interface DecisionInput {
+  decision: DecisionKind | "";
+  socialCaseworker: string;
+  /** Why there is no basis (no-basis) or what is missing (more-information). */
+  note: string;
+}
+
+export type DecisionFieldError = "decision.required" | "social-caseworker.required" | "note.required" | "note.too-long";
+
+export type DecideOutcome =
+  | { kind: "decided"; record: CaseRecord }
+  | { kind: "invalid"; record: CaseRecord; errors: Partial<Record<"decision" | "socialCaseworker" | "note", DecisionFieldError>> }
+  | { kind: "already-decided"; record: CaseRecord }
+  | { kind: "stale"; record: CaseRecord }
+  | { kind: "not-allowed"; record: CaseRecord }
+  | { kind: "not-allowed-now"; record: CaseRecord }
+  | { kind: "no-free-meeting"; record: CaseRecord }
+  | { kind: "unknown-case" };
+
+export interface DecideCommand {
+  municipality: Municipality;
+  caseNo: number;
+  /** The case version the card showed: a decision is only ever made on what the coordinator saw. */
+  expectedVersion: number;
+  input: DecisionInput;
+  by: { aadObjectId: string; name: string };
+}
+
+/**
+ * A coordinator records the forum's decision (SPEC §5). Exactly one decision wins: the
+ * change is conditional on the case version the card showed, so of two coordinators
+ * pressing at once the second sees the first one's decision; a stale or re-delivered card
+ * changes nothing. The card update and every notification commit with the decision.
+ */
+export async function decideCase(deps: MoveDeps, command: DecideCommand): Promise<DecideOutcome> {
+  const { municipality, by } = command;
+  const tenantId = municipality.tenantId;
+  const now = deps.clock.now();
+  const record = await deps.cases.get(tenantId, command.caseNo);
+  if (!record) return { kind: "unknown-case" };
+  const refuse = async (kind: "not-allowed" | "stale", purpose: string) => {
+    await deps.cases.audit(tenantId, record.caseNo, { at: now.toISOString(), user: by.aadObjectId, action: "decide-refused", purpose });
+    return { kind, record } as const;
+  };
+  if (!canDecide(municipality, record.forumId, by.aadObjectId)) return refuse("not-allowed", "not a coordinator of the forum");
+  if (record.version !== command.expectedVersion) {
+    if (record.decision && record.state !== "booked") return { kind: "already-decided", record };
+    return refuse("stale", `card version ${command.expectedVersion}, case version ${record.version}`);
+  }
+
+  const errors = validateDecision(municipality, command.input);
+  if (Object.keys(errors).length > 0) return { kind: "invalid", record, errors };
+  const decision = command.input.decision as DecisionKind;
+  const step = transition(record.state, decision);
+  if (!step.ok) return step.error === "case.already-decided" ? { kind: "already-decided", record } : { kind: "not-allowed-now", record };
+
+  const decided: CasePatch = {
+    decision,
+    decidedBy: by.aadObjectId,
+    decidedByName: by.name,
+    decidedAt: now.toISOString(),
+    decisionNote: decision === "no-basis" || decision === "more-information" ? command.input.note.trim() : "",
+  };
+  const audit = { at: now.toISOString(), user: by.aadObjectId, action: "decide" as const, purpose: decision };
+
+  if (decision === "postpone") {
+    // Udsæt: the case moves to the next meeting with a free slot; the caseworker is told.
+    const moved = await moveCase(deps, {
+      municipality,
+      caseNo: record.caseNo,
+      expectedVersion: record.version,
+      target: { kind: "next" },
+      by: by.aadObjectId,
+      reason: "postponed",
+      extra: decided,
+    });
+    if (moved.kind === "moved") return { kind: "decided", record: moved.record };
+    if (moved.kind === "stale") return moved.record.decision ? { kind: "already-decided", record: moved.record } : { kind: "stale", record: moved.record };
+    if (moved.kind === "no-free-meeting") return { kind: "no-free-meeting", record };
+    return { kind: "not-allowed-now", record };
+  }
+
+  const patch: CasePatch = {
+    ...decided,
+    state: step.next,
+    ...(decision === "start" ? { socialCaseworker: command.input.socialCaseworker } : {}),
+  };
+  const changed = await deps.cases.change(tenantId, record.caseNo, record.version, patch, audit, (next) => decisionMessages(next, now));
+  if (changed) return { kind: "decided", record: changed };
+  const latest = await deps.cases.get(tenantId, record.caseNo);
+  if (!latest) return { kind: "unknown-case" };
+  return latest.decision ? { kind: "already-decided", record: latest } : { kind: "stale", record: latest };
+}
+
+function validateDecision(municipality: Municipality, input: DecisionInput): Extract<DecideOutcome, { kind: "invalid" }>["errors"] {
+  const errors: Extract<DecideOutcome, { kind: "invalid" }>["errors"] = {};
+  if (!input.decision) errors.decision = "decision.required";
+  if (input.decision === "start" && !isSocialCaseworker(municipality, input.socialCaseworker)) errors.socialCaseworker = "social-caseworker.required";
+  if (input.decision === "no-basis" || input.decision === "more-information") {
+    const note = input.note.replace(/\r\n?/g, "\n").trim();
+    if (!note) errors.note = "note.required";
+    else if (note.length > MAX_CHARS || note.split("\n").length > MAX_LINES) errors.note = "note.too-long";
+  }
+  return errors;
+}
+
+/** Who must know about a decision (SPEC §7), each message keyed to this decision only. */
+export function decisionMessages(record: CaseRecord, now: Date): Notification[] {
+  const t = record.tenantId;
+  const key = `case:${record.caseNo}:v${record.version}`;
+  const messages = [
+    notification(t, `${key}:card`, { kind: "forum-channel", forumId: record.forumId }, { kind: "case-card", caseNo: record.caseNo, mode: "update" }, now),
+    notification(t, `${key}:decision:raiser`, { kind: "personal", aadObjectId: record.raisedBy }, { kind: "decision", caseNo: record.caseNo, audience: "raiser" }, now),
+  ];
+  if (record.decision === "start" && record.socialCaseworker) {
+    messages.push(
+      notification(t, `${key}:decision:social`, { kind: "personal", aadObjectId: record.socialCaseworker }, { kind: "decision", caseNo: record.caseNo, audience: "social-caseworker" }, now),
+    );
+  }
+  return messages;
+}
+
+/** The name of the social caseworker a case is visitated to, for cards and messages. */
+export function socialCaseworkerName(municipality: Municipality, record: CaseRecord): string {
+  return record.socialCaseworker ? displayName(municipality, record.socialCaseworker) : "";
+}
+
+export type AddInformationOutcome =
+  | { kind: "added"; record: CaseRecord }
+  | { kind: "invalid"; record: CaseRecord; error: "note.required" | "note.too-long" }
+  | { kind: "not-allowed" }
+  | { kind: "not-awaiting"; record: CaseRecord }
+  | { kind: "no-free-meeting"; record: CaseRecord }
+  | { kind: "unknown-case" };
+
+/**
+ * The caseworker adds what the forum asked for (SPEC §5 "Mere information"): the case
+ * goes back on the agenda of the next meeting with a free slot, and its card says so.
+ */
+export async function addInformation(
+  deps: MoveDeps,
+  command: { municipality: Municipality; caseNo: number; expectedVersion: number; text: string; by: string },
+): Promise<AddInformationOutcome> {
+  const { municipality } = command;
+  const tenantId = municipality.tenantId;
+  const record = await deps.cases.get(tenantId, command.caseNo);
+  if (!record) return { kind: "unknown-case" };
+  if (record.raisedBy !== command.by) return { kind: "not-allowed" };
+  if (record.version !== command.expectedVersion || !transition(record.state, "information-added").ok) return { kind: "not-awaiting", record };
+  const text = command.text.replace(/\r\n?/g, "\n").trim();
+  if (!text) return { kind: "invalid", record, error: "note.required" };
+  if (text.length > MAX_CHARS || text.split("\n").length > MAX_LINES) return { kind: "invalid", record, error: "note.too-long" };
+
+  const now = deps.clock.now();
+  const cpr = parseCpr(record.cprDigits);
+  if (!cpr.ok) return { kind: "unknown-case" };
+  const candidates = bookingCandidates(municipality, cpr.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
+  const booking = await bookFirstFree(deps.meetings, tenantId, candidates, record.caseNo);
+  if (!booking) return { kind: "no-free-meeting", record };
+  const changed = await deps.cases.change(
+    tenantId,
+    record.caseNo,
+    record.version,
+    {
+      state: "booked",
+      meetingKey: meetingKey(booking.meeting),
+      slot: booking.slot,
+      forumId: booking.meeting.forumId,
+      age: ageOn(cpr.cpr.birthDate, localDateOf(booking.meeting.date)),
+      additionalInfo: [record.additionalInfo, text].filter(Boolean).join("\n\n"),
+    },
+    { at: now.toISOString(), user: command.by, action: "add-information", purpose: "more information for the forum" },
+    (next) => [
+      notification(tenantId, `case:${next.caseNo}:v${next.version}:card`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now),
+    ],
+  );
+  if (!changed) {
+    await deps.meetings.releaseSlot(tenantId, booking.meeting, booking.slot, record.caseNo);
+    const latest = await deps.cases.get(tenantId, record.caseNo);
+    return latest ? { kind: "not-awaiting", record: latest } : { kind: "unknown-case" };
+  }
+  const old = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
+  if (old && record.slot !== undefined && record.meetingKey !== changed.meetingKey) await deps.meetings.releaseSlot(tenantId, old, record.slot, record.caseNo);
+  return { kind: "added", record: changed };
+}
