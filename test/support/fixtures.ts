@@ -30,6 +30,8 @@ export function fakeCprForAge(age: number, on: Date = new Date()): string {
 export const CASEWORKER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000001", name: "Test Sagsbehandler" };
 export const ADMINISTRATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000003", name: "Test Administrator" };
 export const COORDINATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000004", name: "Test Koordinator" };
+export const SOCIAL_CASEWORKER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000005", name: "Test Socialrådgiver" };
+export const YOUTH_COORDINATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000006", name: "Test Ungekoordinator" };
 export const OUTSIDER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000099", name: "Udenforstående" };
 
 export function testMunicipality(tenantId: string = randomUUID()): Municipality {
@@ -44,8 +46,10 @@ export function testMunicipality(tenantId: string = randomUUID()): Municipality 
     roles: {
       caseworkers: [CASEWORKER.aadObjectId],
       administrators: [ADMINISTRATOR.aadObjectId],
-      coordinators: { unge: [COORDINATOR.aadObjectId], voksne: [COORDINATOR.aadObjectId] },
+      coordinators: { unge: [COORDINATOR.aadObjectId, YOUTH_COORDINATOR.aadObjectId], voksne: [COORDINATOR.aadObjectId] },
+      socialCaseworkers: [SOCIAL_CASEWORKER.aadObjectId],
     },
+    directory: { [SOCIAL_CASEWORKER.aadObjectId]: SOCIAL_CASEWORKER.name },
   });
 }
 
