@@ -144,7 +144,7 @@ export function caseInForumData(
     banner: form.banner ?? "",
     ageGroup: ageGroupLabel(municipality, record.forumId),
     department: escapeMarkdown(record.department),
-    meetingText: record.state === "booked" || record.state === "acute" ? caseMeetingText(deps, municipality, record) : "—",
+    meetingText: record.state === "awaiting-information" ? TEXT.stateText["awaiting-information"]! : caseMeetingText(deps, municipality, record),
     stateText: TEXT.stateText[record.state] ?? record.state,
     decisionText: record.decision && record.decision !== "postpone" ? decisionText(municipality, record) : "",
     decidedText: record.decidedAt ? decidedText(deps, record) : "",

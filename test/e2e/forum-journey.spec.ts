@@ -48,6 +48,16 @@ describe("a case goes from a caseworker's chat to the forum channel", () => {
     expect(channelText.join("\n")).not.toContain(cpr.slice(0, 6));
     expect(channelText.join("\n")).not.toContain("Angst");
     await screenshot(page, "06-case-in-channel");
+
+    // A caseworker pressing the decision button is refused, and nothing changes.
+    const card = page.locator(".ac-adaptiveCard", { hasText: "Sag SP-0001" }).last();
+    await card.getByRole("radio", { name: "Ikke grundlag for tværgående sag" }).check();
+    await card.getByLabel("Begrundelse", { exact: false }).fill("Forsøg");
+    await card.getByRole("button", { name: "Registrér beslutning" }).click();
+    await expect
+      .poll(() => page.getByText("Kun forummets koordinatorer kan registrere en beslutning", { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    expect(await page.getByText("Beslutning: ", { exact: false }).count()).toBe(0);
   });
 
   it("someone who is neither coordinator nor the case's caseworker is refused the details", async () => {

@@ -45,6 +45,7 @@ export async function startStack(current: DemoUserKey = "caseworker") {
     await sparring.stop();
     throw error;
   }
+  const others: ChildProcess[] = [];
   let page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
   await page.goto(`http://localhost:${config.playgroundPort}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -63,8 +64,22 @@ export async function startStack(current: DemoUserKey = "caseworker") {
       page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
       await page.goto(`http://localhost:${config.playgroundPort}`);
     },
+    /**
+     * A second person at the same time: another Playground, on its own port, signed in as
+     * `user`, against the same bot. Replies and proactive messages go to whichever
+     * Playground the conversation was saved from.
+     */
+    async addPerson(user: DemoUserKey) {
+      const port = await freePort();
+      const child = await startPlayground({ dataDir, port, botEndpoint: `http://127.0.0.1:${sparring.port}/api/messages`, current: user });
+      others.push(child);
+      const other = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
+      await other.goto(`http://localhost:${port}`);
+      return other;
+    },
     async stop() {
       await browser?.close();
+      for (const child of others) await stopChild(child);
       if (playground) await stopChild(playground);
       await sparring.stop();
     },
