@@ -39,6 +39,7 @@ export async function submitDecision(ctx: TurnContext, deps: BotDeps, raw: unkno
     renderCard("case-in-forum", caseInForumData(deps, municipality, record, { banner, ...(keep ? { values } : {}), errors }));
   switch (outcome.kind) {
     case "unknown-case":
+      deps.logger.warn({ tenant: municipality.tenantId, caseNo: input.caseNo, by: ctx.activity.from?.aadObjectId }, "decision on an unknown case refused");
       return TEXT.unknownCase;
     case "decided":
       deps.logger.info({ tenant: municipality.tenantId, caseNo: input.caseNo, decision: input.decision }, "decision recorded");

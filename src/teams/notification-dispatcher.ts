@@ -60,6 +60,8 @@ export class NotificationDispatcher {
 
   async runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+    const forgetBefore = Date.now() - 10 * SAME_CONVERSATION_SPACING_MS;
+    for (const [conversation, at] of this.lastSendTo) if (at < forgetBefore) this.lastSendTo.delete(conversation);
     for (const tenantId of this.deps.tenants()) {
       const due = await this.deps.notifications.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
       for (const pointer of due) {
