@@ -30,11 +30,14 @@ function toScheduled(m: Meeting): ScheduledMeeting {
 export function forumCalendar(timeZone: string): MeetingCalendar {
   const options = (municipality: Municipality) => ({ zone: timeZone, localDaysOff: municipality.localDaysOff });
   let memoDay = "";
+  /** A meeting looked up by date is the same all day; "mine sager" and agendas ask for many. */
+  const found = new Map<string, ScheduledMeeting | undefined>();
   const memo = new Map<string, Meeting[]>();
   const meetingsFromToday = (municipality: Municipality, forumId: string, schedule: ForumSchedule, now: Date): Meeting[] => {
     const day = now.toLocaleDateString("sv-SE", { timeZone });
     if (day !== memoDay) {
       memo.clear();
+      found.clear();
       memoDay = day;
     }
     const key = `${municipality.tenantId}|${forumId}`;
@@ -60,9 +63,14 @@ export function forumCalendar(timeZone: string): MeetingCalendar {
       });
     },
     find(municipality, forumId, date) {
-      const schedule = scheduleOf(municipality, forumId);
-      const meeting = schedule ? meetingById(forumId, schedule, date, options(municipality)) : undefined;
-      return meeting ? toScheduled(meeting) : undefined;
+      const key = `${municipality.tenantId}|${forumId}|${date}`;
+      if (!found.has(key)) {
+        if (found.size > 10_000) found.clear();
+        const schedule = scheduleOf(municipality, forumId);
+        const meeting = schedule ? meetingById(forumId, schedule, date, options(municipality)) : undefined;
+        found.set(key, meeting ? toScheduled(meeting) : undefined);
+      }
+      return found.get(key);
     },
     withDeadlineBetween(municipality, forumId, since, until) {
       const schedule = scheduleOf(municipality, forumId);

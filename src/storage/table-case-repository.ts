@@ -65,16 +65,13 @@ export class TableCaseRepository implements CaseRepository {
     assertSafeKeyPart(submissionId, "submission id");
     const submissionKey = { pk: keys.submissionPartition(tenantId, user), rk: submissionId };
 
-    // A form seen before: finish and return its case (it may have been cut off half-way).
-    const earlier = await this.readSubmission(submissionKey.pk, submissionKey.rk);
-    if (earlier !== undefined) return this.completeRaise(earlier, draft, place, messages, false);
-
     const caseNo = await this.nextCaseNo(tenantId);
     try {
       await this.index.createEntity({ partitionKey: submissionKey.pk, rowKey: submissionKey.rk, caseNo });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      // A concurrent double click claimed the form first; its number wins and ours stays unused.
+      // The form was seen before (a double click, a re-delivery, or a submission cut off
+      // half-way): its number wins, ours stays unused, and its case is finished and returned.
       const winner = await this.readSubmission(submissionKey.pk, submissionKey.rk);
       if (winner === undefined) throw error;
       return this.completeRaise(winner, draft, place, messages, false);
@@ -126,21 +123,27 @@ export class TableCaseRepository implements CaseRepository {
       assertWithinTableLimits(entity as unknown as Record<string, unknown>);
       const fresh = this.toRecord(draft.tenantId, entity);
       try {
-        // The case and its first messages (the card for the forum channel) commit together.
-        await this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh));
+        // The case and its first messages (the card for the forum channel) commit together;
+        // the "mine sager" row may go first, as a listing skips numbers without a case.
+        await Promise.all([this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh)), this.indexRaised(draft, caseNo)]);
         record = fresh;
         created = claimedNow;
+        return { record, created };
       } catch (error) {
         if (!isConflict(error) && !isBatchConflict(error)) throw error;
         record = await this.get(draft.tenantId, caseNo);
         if (!record) throw error;
       }
     }
+    await this.indexRaised(draft, caseNo);
+    return { record, created };
+  }
+
+  private async indexRaised(draft: NewCase, caseNo: number): Promise<void> {
     await this.index.upsertEntity(
       { partitionKey: keys.raisedByPartition(draft.tenantId, draft.raisedBy), rowKey: keys.invertedCaseNo(caseNo), caseNo },
       "Replace",
     );
-    return { record, created };
   }
 
   private async nextCaseNo(tenantId: string): Promise<number> {

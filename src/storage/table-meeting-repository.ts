@@ -24,7 +24,6 @@ export class TableMeetingRepository implements MeetingRepository {
     const taken = await this.bookings(tenantId, meeting);
     const mine = taken.find((b) => b.caseNo === caseNo);
     if (mine) return mine.slot;
-    if ((await this.status(tenantId, meeting)).cancelled) return undefined;
 
     const used = new Set(taken.map((b) => b.slot));
     for (let slot = 0; slot < meeting.capacity; slot++) {
