@@ -153,6 +153,19 @@ function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** For entry points: the parsed config, or the operator's message on stderr and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
 /** Environment for a child process of the local launcher (Playground, Azurite). */
 export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };

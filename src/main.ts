@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startSparring } from "./sparring.js";
 
 /** Production entry point (App Service runs `node dist/src/main.js`). */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const running = await startSparring(config, logger);
   const shutdown = () => {

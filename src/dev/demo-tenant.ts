@@ -53,3 +53,12 @@ export function playgroundConfig(current: DemoUserKey, personalChatId: string): 
     team: DEMO_TEAM,
   };
 }
+
+/** The demo user named by `--as` on the command line (default: the caseworker), or exit with the choices. */
+export function demoUserFromArgs(argv: readonly string[]): DemoUserKey {
+  const i = argv.indexOf("--as");
+  const chosen = i >= 0 ? argv[i + 1] : "caseworker";
+  if (chosen && chosen in DEMO_USERS) return chosen as DemoUserKey;
+  process.stderr.write(`Unknown demo user "${chosen}". Choose one of: ${Object.keys(DEMO_USERS).join(", ")}\n`);
+  process.exit(2);
+}

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfigOrExit } from "../config.js";
 import { stopChild } from "./azurite.js";
-import { DEMO_USERS, type DemoUserKey } from "./demo-tenant.js";
+import { DEMO_USERS, demoUserFromArgs } from "./demo-tenant.js";
 import { startPlayground } from "./playground.js";
 
 /**
@@ -14,21 +14,8 @@ async function main(): Promise<void> {
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
-  const current = (arg("--as") ?? "caseworker") as DemoUserKey;
-  if (!(current in DEMO_USERS)) {
-    console.error(`Unknown demo user "${current}". Choose one of: ${Object.keys(DEMO_USERS).join(", ")}`);
-    process.exit(2);
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const current = demoUserFromArgs(process.argv);
+  const config = loadConfigOrExit();
   const port = Number(arg("--port") ?? config.playgroundPort + 1);
   const playground = await startPlayground({
     dataDir: config.dataDir,

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { ConfigError, loadConfig } from "../config.js";
+import { loadConfigOrExit } from "../config.js";
 import { createLogger } from "../logger.js";
 import { startSparring } from "../sparring.js";
 import { stopChild } from "./azurite.js";
-import { DEMO_USERS, type DemoUserKey } from "./demo-tenant.js";
+import { DEMO_USERS, demoUserFromArgs } from "./demo-tenant.js";
 import { startPlayground } from "./playground.js";
 
 /**
@@ -12,22 +12,8 @@ import { startPlayground } from "./playground.js";
  * as another demo user against the same bot and data.
  */
 async function main(): Promise<void> {
-  const asArg = process.argv.indexOf("--as");
-  const current = (asArg >= 0 ? process.argv[asArg + 1] : "caseworker") as DemoUserKey;
-  if (!(current in DEMO_USERS)) {
-    console.error(`Unknown demo user "${current}". Choose one of: ${Object.keys(DEMO_USERS).join(", ")}`);
-    process.exit(2);
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const current = demoUserFromArgs(process.argv);
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const sparring = await startSparring(config, logger);
   const playground = await startPlayground({

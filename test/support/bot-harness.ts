@@ -3,6 +3,8 @@ import http from "node:http";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../../src/domain/municipality.js";
 import { createLogger } from "../../src/logger.js";
+import { VERBS } from "../../src/teams/verbs.js";
+import { fakeCprForAge, validDraft } from "./fixtures.js";
 import { createDispatcher, wireSparring } from "../../src/sparring.js";
 import type { TableClients } from "../../src/storage/table-storage.js";
 import { createBot } from "../../src/teams/app.js";
@@ -65,6 +67,7 @@ export async function startBotHarness(o: {
     clock: { now: o.now ?? (() => new Date()) },
   });
   const bot = createBot(deps);
+  const municipalityTenantId = o.municipality.tenantId;
   const dispatcher = createDispatcher(deps, outbox, "");
   const host = createHost({
     adapter,
@@ -123,6 +126,19 @@ export async function startBotHarness(o: {
         value: { action: { type: "Action.Execute", verb, data } },
       });
       return res;
+    },
+    /**
+     * Submits a valid raise-case form as `user` (fictitious CPR for someone `age` years old
+     * on `on`) and returns the stored case and the CPR used.
+     */
+    async raiseCase(user: { aadObjectId: string; name: string }, o: { age: number; on: Date; fields?: Record<string, string> }) {
+      const d = validDraft({ cpr: fakeCprForAge(o.age, o.on) });
+      const fields = { cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...o.fields };
+      const res = await this.execute(VERBS.submitCase, { submissionId: randomUUID(), ...fields }, user);
+      const reference = cardTexts(res.body.value).find((t) => /^SP-\d{4}$/.test(t));
+      if (!reference) throw new Error(`No case was raised: ${JSON.stringify(res.body)}`);
+      const record = await deps.cases.get(municipalityTenantId, Number(reference.slice(3)));
+      return { record: record!, cpr: fields.cpr, reference };
     },
     async close() {
       await new Promise((r) => host.close(r));

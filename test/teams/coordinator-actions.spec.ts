@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTables } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness } from "../support/bot-harness.js";
-import { CASEWORKER, COORDINATOR, fakeCprForAge, testMunicipality, validDraft } from "../support/fixtures.js";
+import { CASEWORKER, COORDINATOR, testMunicipality } from "../support/fixtures.js";
 
 // Monday 23 November 2026 08:00 Copenhagen: the adult forum's next meeting is Wednesday 25 November.
 const now = new Date("2026-11-23T07:00:00Z");
@@ -16,16 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => bot.close());
 
-async function raise() {
-  const d = validDraft({ cpr: fakeCprForAge(50, now) });
-  const res = await bot.execute(
-    VERBS.submitCase,
-    { submissionId: randomUUID(), cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "" },
-    CASEWORKER,
-  );
-  const reference = cardTexts(res.body.value).find((t) => /^SP-\d{4}$/.test(t))!;
-  return (await bot.deps.cases.get(municipality.tenantId, Number(reference.slice(3))))!;
-}
+const raise = async () => (await bot.raiseCase(CASEWORKER, { age: 50, on: now })).record;
 
 describe("a coordinator moves a case from its card", () => {
   it("offers the forum's other meetings with their free slots, and refuses a caseworker", async () => {

@@ -9,9 +9,7 @@ import {
   COORDINATOR,
   SOCIAL_CASEWORKER,
   YOUTH_COORDINATOR,
-  fakeCprForAge,
   testMunicipality,
-  validDraft,
 } from "../support/fixtures.js";
 
 // Monday 23 November 2026 08:00 Copenhagen: the adult forum meets Wednesday 25 November.
@@ -29,16 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => bot.close());
 
+/** A case raised by the caseworker whose card has been posted to the channel. */
 async function raisePosted() {
-  const d = validDraft({ cpr: fakeCprForAge(50, now) });
-  const res = await bot.execute(
-    VERBS.submitCase,
-    { submissionId: randomUUID(), cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "" },
-    CASEWORKER,
-  );
-  const reference = cardTexts(res.body.value).find((t) => /^SP-\d{4}$/.test(t))!;
+  const { record } = await bot.raiseCase(CASEWORKER, { age: 50, on: now });
   await bot.dispatcher.runOnce();
-  return (await bot.deps.cases.get(municipality.tenantId, Number(reference.slice(3))))!;
+  return (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
 }
 
 const decide = (record: { caseNo: number; version: number }, data: Record<string, string>, user = COORDINATOR, activityId?: string) =>

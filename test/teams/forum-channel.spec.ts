@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { publishDueAgendas } from "../../src/domain/meeting-jobs.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, startBotHarness, type BotHarness } from "../support/bot-harness.js";
-import { ADMINISTRATOR, CASEWORKER, COORDINATOR, OUTSIDER, fakeCprForAge, testMunicipality, validDraft } from "../support/fixtures.js";
+import { ADMINISTRATOR, CASEWORKER, COORDINATOR, OUTSIDER, testMunicipality } from "../support/fixtures.js";
 
 // Monday 23 November 2026 08:00 Copenhagen; the adult forum meets Wednesday 25 November 14:00.
 let now = new Date("2026-11-23T07:00:00Z");
@@ -21,15 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => bot.close());
 
-async function raise(overrides: Record<string, string> = {}) {
-  const d = validDraft({ cpr: fakeCprForAge(45, now) });
-  const res = await bot.execute(
-    VERBS.submitCase,
-    { submissionId: randomUUID(), cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...overrides },
-    CASEWORKER,
-  );
-  const reference = cardTexts(res.body.value).find((t) => /^SP-\d{4}$/.test(t))!;
-  return { reference, caseNo: Number(reference.slice(3)), cpr: d.cpr };
+async function raise(fields: Record<string, string> = {}) {
+  const { record, reference, cpr } = await bot.raiseCase(CASEWORKER, { age: 45, on: now, fields });
+  return { reference, caseNo: record.caseNo, cpr };
 }
 
 const toChannel = () =>
