@@ -10,11 +10,14 @@ import { assertSafeKeyPart, keys } from "./table-layout.js";
  * messages commit together or not at all. The dispatcher cannot scan every partition, so
  * each message also gets a pointer in the `outbox` table, written *before* the batch:
  * a committed message therefore always has a pointer, and a pointer whose batch never
- * committed is dropped once it is older than {@link ORPHAN_GRACE_MS}.
+ * committed is dropped once it is older than {@link ORPHAN_GRACE_MS}, counted from its
+ * latest announcement.
  */
 export const ORPHAN_GRACE_MS = 2 * 60_000;
 
 export const OUTBOX_ROW_PREFIX = "outbox|";
+
+const MAX_PAGES_PER_QUERY = 5;
 
 export interface PendingPointer {
   tenantId: string;
@@ -25,6 +28,8 @@ export interface PendingPointer {
   attempts: number;
   leaseUntil: string;
   createdAt: string;
+  /** The latest time a change announced this message; the orphan grace runs from here. */
+  announcedAt?: string;
   etag: string;
 }
 
@@ -72,10 +77,19 @@ export class TableNotifications {
     await this.source.submitTransaction([...actions, ...messages.map((m) => this.messageAction(partitionKey, m))]);
   }
 
+  /**
+   * Creates the pointer. When it exists already (the same event announced again: a
+   * re-delivered turn, a job's next run) it is only touched: its lease, due time and
+   * attempts stay, so an instance sending it keeps it; the new eTag makes a concurrent
+   * orphan drop fail, and the fresh `announcedAt` restarts the grace period.
+   */
   private async announce(n: Notification, sourcePk: string): Promise<void> {
-    await this.pointers.upsertEntity(
-      {
-        partitionKey: keys.outboxPartition(assertSafeKeyPart(n.tenantId, "tenant id")),
+    const partitionKey = keys.outboxPartition(assertSafeKeyPart(n.tenantId, "tenant id"));
+    // The announcing change's own time (its clock), as the dispatcher's grace check compares with that clock.
+    const announcedAt = n.createdAt;
+    try {
+      await this.pointers.createEntity({
+        partitionKey,
         rowKey: n.id,
         sourcePk,
         sourceRk: OUTBOX_ROW_PREFIX + n.id,
@@ -83,25 +97,35 @@ export class TableNotifications {
         attempts: 0,
         leaseUntil: "",
         createdAt: n.createdAt,
-      },
-      "Merge",
-    );
+        announcedAt,
+      });
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+      // Unconditional on purpose: the point is to change the eTag whoever holds the pointer.
+      await this.pointers.updateEntity({ partitionKey, rowKey: n.id, announcedAt }, "Merge");
+    }
   }
 
-  /** Pointers due at `now`, oldest first, at most `limit`. */
+  /**
+   * Pointers due at `now` and not leased by a live instance, at most `limit`, oldest
+   * first within what was read. Reads on past empty pages (the service may return one with
+   * a continuation), but no further than a few pages.
+   */
   async due(tenantId: string, now: Date, limit: number): Promise<PendingPointer[]> {
     const pk = keys.outboxPartition(tenantId);
+    const at = now.toISOString();
     const pages = this.pointers
       .listEntities<Omit<PendingPointer, "tenantId" | "id" | "etag">>({
-        queryOptions: { filter: `PartitionKey eq '${pk}' and dueAt le '${now.toISOString()}'` },
+        queryOptions: { filter: `PartitionKey eq '${pk}' and dueAt le '${at}' and leaseUntil lt '${at}'` },
       })
       .byPage({ maxPageSize: limit });
     const out: PendingPointer[] = [];
+    let pagesRead = 0;
     for await (const page of pages) {
       for (const row of page) {
         if (out.length < limit) out.push({ ...row, tenantId, id: row.rowKey!, etag: row.etag });
       }
-      break;
+      if (out.length >= limit || ++pagesRead >= MAX_PAGES_PER_QUERY) break;
     }
     return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
@@ -147,25 +171,57 @@ export class TableNotifications {
     }
   }
 
-  async markSent(pointer: PendingPointer, sentAt: Date, sentActivityId: string | undefined): Promise<void> {
-    await this.source.updateEntity(
-      { partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, state: "sent", sentAt: sentAt.toISOString(), sentActivityId: sentActivityId ?? "" },
-      "Merge",
-    );
+  async markSent(pointer: PendingPointer, message: StoredNotification, sentAt: Date, sentActivityId: string | undefined): Promise<void> {
+    await this.settle(message, pointer, { state: "sent", sentAt: sentAt.toISOString(), sentActivityId: sentActivityId ?? "" });
+  }
+
+  async markFailed(pointer: PendingPointer, message: StoredNotification, reason: string): Promise<void> {
+    await this.settle(message, pointer, { state: "failed", failure: reason });
+  }
+
+  /** Records the outcome on the message row (as read), then drops the pointer. */
+  private async settle(message: StoredNotification, pointer: PendingPointer, outcome: Record<string, string>): Promise<void> {
+    try {
+      await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, ...outcome }, "Merge", { etag: message.etag });
+    } catch (error) {
+      // 412: another instance settled it first; 404: its case or meeting was deleted meanwhile.
+      const status = statusOf(error);
+      if (status !== 412 && status !== 404) throw error;
+    }
     await this.drop(pointer);
   }
 
-  async markFailed(pointer: PendingPointer, reason: string): Promise<void> {
-    await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, state: "failed", failure: reason }, "Merge");
-    await this.drop(pointer);
-  }
-
+  /**
+   * Makes the pointer due again at `dueAt`. Does nothing when the pointer changed since
+   * it was claimed (announced again) or is gone: it is then picked up again once its
+   * lease runs out, or was settled.
+   */
   async reschedule(pointer: PendingPointer, dueAt: Date): Promise<void> {
-    await this.pointers.updateEntity(
-      { partitionKey: keys.outboxPartition(pointer.tenantId), rowKey: pointer.id, dueAt: dueAt.toISOString(), attempts: pointer.attempts + 1, leaseUntil: "" },
-      "Merge",
-      { etag: pointer.etag },
-    );
+    try {
+      await this.pointers.updateEntity(
+        { partitionKey: keys.outboxPartition(pointer.tenantId), rowKey: pointer.id, dueAt: dueAt.toISOString(), attempts: pointer.attempts + 1, leaseUntil: "" },
+        "Merge",
+        { etag: pointer.etag },
+      );
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 412 && status !== 404) throw error;
+    }
+  }
+
+  /**
+   * Deletes a pointer whose message never committed, only if nobody announced it again
+   * since it was claimed. False when it was kept.
+   */
+  async dropOrphan(pointer: PendingPointer): Promise<boolean> {
+    try {
+      await this.pointers.deleteEntity(keys.outboxPartition(pointer.tenantId), pointer.id, { etag: pointer.etag });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 412 && status !== 404) throw error;
+      return false;
+    }
   }
 
   async drop(pointer: PendingPointer): Promise<void> {

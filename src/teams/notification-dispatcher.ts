@@ -28,13 +28,27 @@ export interface DispatcherDeps {
   logger: Logger;
 }
 
-const LEASE_MS = 30_000;
+/**
+ * How long a claimed message is this instance's. One send can take minutes: the Bot
+ * Connector's HTTP client itself retries 429 and 503 up to three times, waiting as long as
+ * `Retry-After` says (uncapped), and 5xx with backoff. The lease must outlast that, or a
+ * second instance would send the message while the first is still waiting to.
+ */
+export const LEASE_MS = 5 * 60_000;
+/** A send still unanswered after this is given up (and retried later), well inside the lease. */
+export const SEND_DEADLINE_MS = 4 * 60_000;
 const PER_TENANT_PER_RUN = 40;
 /** Teams allows 7 messages per second per conversation; keep well below it. */
 const SAME_CONVERSATION_SPACING_MS = 200;
-const PERMANENT = new Set([400, 401, 403, 404]);
+/**
+ * Answers that will not change on a retry. 401 is not among them: it means our own
+ * credentials or token service failed, which heals, and must not fail every message meanwhile.
+ */
+const PERMANENT = new Set([400, 403, 404]);
 /** A target without a saved conversation (a forum with no channel yet) is asked again after this. */
 const NO_ADDRESS_RETRY_MS = 60_000;
+/** A pointer whose message is not there yet is usually a change committing right now: look again soon. */
+const ORPHAN_RECHECK_MS = 5_000;
 
 export interface DispatchReport {
   sent: number;
@@ -49,7 +63,9 @@ export interface DispatchReport {
  *
  * Delivery is at least once. If an instance dies after Teams accepted a message but before
  * it was marked sent, the lease runs out and another instance sends it again: a duplicate
- * is possible only in that one-round-trip window; a message is never lost.
+ * is possible only in that one-round-trip window (and after a send abandoned at
+ * {@link SEND_DEADLINE_MS} that Teams did receive); a message is never lost. One message
+ * that cannot be read, rendered or sent never holds up the others.
  */
 export class NotificationDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -63,7 +79,13 @@ export class NotificationDispatcher {
     const forgetBefore = Date.now() - 10 * SAME_CONVERSATION_SPACING_MS;
     for (const [conversation, at] of this.lastSendTo) if (at < forgetBefore) this.lastSendTo.delete(conversation);
     for (const tenantId of this.deps.tenants()) {
-      const due = await this.deps.notifications.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
+      let due: PendingPointer[];
+      try {
+        due = await this.deps.notifications.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
+      } catch (error) {
+        this.deps.logger.error({ err: error, tenantId }, "could not read the outbox; trying again next run");
+        continue;
+      }
       for (const pointer of due) {
         const outcome = await this.dispatch(pointer);
         if (outcome) report[outcome]++;
@@ -92,16 +114,37 @@ export class NotificationDispatcher {
 
   private async dispatch(candidate: PendingPointer): Promise<keyof DispatchReport | undefined> {
     const { notifications, clock, logger } = this.deps;
-    const pointer = await notifications.claim(candidate, clock.now(), LEASE_MS);
+    const pointer = await notifications.claim(candidate, clock.now(), LEASE_MS).catch((error: unknown) => {
+      logger.error({ err: error, notification: candidate.id }, "could not claim a notification");
+      return undefined;
+    });
     if (!pointer) return undefined; // another instance has it
+    const progress = { sent: false };
+    try {
+      return await this.deliver(pointer, progress);
+    } catch (error) {
+      if (progress.sent) {
+        // Teams has it. If it was not marked sent, the lease runs out and it is sent once more (the documented window).
+        logger.error({ err: error, notification: pointer.id }, "notification sent, but recording that failed");
+        return "sent";
+      }
+      const attempt = pointer.attempts + 1;
+      logger.error({ err: error, notification: pointer.id, attempt }, "notification could not be prepared; will be retried");
+      await notifications.reschedule(pointer, new Date(clock.now().getTime() + nextAttemptDelayMs(attempt))).catch(() => undefined);
+      return "retried";
+    }
+  }
+
+  private async deliver(pointer: PendingPointer, progress: { sent: boolean }): Promise<keyof DispatchReport | undefined> {
+    const { notifications, clock, logger } = this.deps;
     const message = await notifications.load(pointer);
     if (!message) {
-      // Announced but never committed (the change failed or was cut off): drop it once it is clearly dead.
-      if (clock.now().getTime() - Date.parse(pointer.createdAt) > ORPHAN_GRACE_MS) {
-        await notifications.drop(pointer);
-        return "dropped";
+      // Announced but not (yet) committed. Once that is clearly never going to happen, drop
+      // it, unless it was announced again meanwhile (then its change may be committing now).
+      if (clock.now().getTime() - Date.parse(pointer.announcedAt ?? pointer.createdAt) > ORPHAN_GRACE_MS) {
+        return (await notifications.dropOrphan(pointer)) ? "dropped" : undefined;
       }
-      await notifications.reschedule(pointer, new Date(clock.now().getTime() + ORPHAN_GRACE_MS));
+      await notifications.reschedule(pointer, new Date(clock.now().getTime() + ORPHAN_RECHECK_MS));
       return "retried";
     }
     if (message.state !== "pending") {
@@ -123,7 +166,7 @@ export class NotificationDispatcher {
     try {
       // The adapter's turn-error handler would swallow a failed send, so the failure is carried out by hand.
       let failure: unknown;
-      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
+      const sending = this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (ctx) => {
         try {
           const activity = rendered.compose ? await rendered.compose(ctx) : rendered.activity;
           if (rendered.updateActivityId) {
@@ -136,12 +179,13 @@ export class NotificationDispatcher {
           failure = error;
         }
       });
+      await withDeadline(sending, SEND_DEADLINE_MS);
       if (failure !== undefined) throw failure;
     } catch (error) {
       const status = statusOf(error);
       if (status !== undefined && PERMANENT.has(status)) {
         logger.warn({ status, notification: message.id, kind: message.content.kind }, "notification refused by Teams; not retried");
-        await notifications.markFailed(pointer, `HTTP ${status}`);
+        await notifications.markFailed(pointer, message, `HTTP ${status}`);
         return "failed";
       }
       const retryAfter = retryAfterSeconds(error);
@@ -151,7 +195,8 @@ export class NotificationDispatcher {
       await notifications.reschedule(pointer, new Date(clock.now().getTime() + delay));
       return "retried";
     }
-    await notifications.markSent(pointer, clock.now(), sentId);
+    progress.sent = true;
+    await notifications.markSent(pointer, message, clock.now(), sentId);
     await this.deps.onSent?.(message, sentId);
     return "sent";
   }
@@ -161,6 +206,20 @@ export class NotificationDispatcher {
     const wait = last + SAME_CONVERSATION_SPACING_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.lastSendTo.set(conversationId, Date.now());
+  }
+}
+
+/** Rejects when `work` takes longer than `ms`; `work` itself cannot be cancelled and may still finish. */
+async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer from Teams within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { notification } from "../../src/domain/notification.js";
 import { createDispatcher } from "../../src/sparring.js";
 import { keys } from "../../src/storage/table-layout.js";
+import { LEASE_MS, SEND_DEADLINE_MS } from "../../src/teams/notification-dispatcher.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import { CASEWORKER, testMunicipality } from "../support/fixtures.js";
@@ -103,10 +104,10 @@ describe("delivering notifications", () => {
     await bot.dispatcher.runOnce().catch(() => undefined);
     bot.outbox.markSent = originalMark;
     expect(deliveries("crash-window")).toBe(1);
-    advance(10_000);
+    advance(LEASE_MS - 60_000);
     await bot.dispatcher.runOnce();
     expect(deliveries("crash-window")).toBe(1); // the lease still holds
-    advance(30_000);
+    advance(60_001);
     await bot.dispatcher.runOnce();
     expect(deliveries("crash-window")).toBe(2);
     expect(await pointerOf(message.id)).toBeUndefined();
@@ -136,5 +137,136 @@ describe("delivering notifications", () => {
     advance(60_000);
     await bot.dispatcher.runOnce();
     expect(deliveries("once")).toBe(1);
+  });
+});
+
+describe("delivering notifications under races and faults", () => {
+  let now = new Date("2026-11-23T09:00:00Z");
+  const tenant = testMunicipality();
+  let h: BotHarness;
+
+  beforeAll(async () => {
+    h = await startBotHarness({ municipality: tenant, tables, now: () => now });
+    await h.post({ ...h.base(CASEWORKER), type: "installationUpdate", action: "add" });
+  });
+  afterAll(() => h.close());
+
+  const later = (ms: number) => (now = new Date(now.getTime() + ms));
+  const delivered = (text: string) => h.sent.filter((s) => s.method === "POST" && s.body.text === text).length;
+  const message = (text: string, dedupeKey = `test:${randomUUID()}`) =>
+    notification(tenant.tenantId, dedupeKey, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text }, now);
+  const pointer = (id: string) =>
+    tables.outbox.getEntity<{ dueAt: string; attempts: number; leaseUntil: string }>(keys.outboxPartition(tenant.tenantId), id).catch(() => undefined);
+  /** Runs until nothing is due any more, moving the clock on between runs. */
+  async function drain() {
+    for (let i = 0; i < 8; i++) {
+      later(11 * 60_000);
+      await h.dispatcher.runOnce();
+    }
+  }
+
+  it("does not free a message that another instance is sending when the same event is announced again", async () => {
+    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const dedupeKey = `test:${randomUUID()}`;
+    await h.outbox.commit(partition, [], [message("announced-twice", dedupeKey)]);
+    const [due] = await h.outbox.due(tenant.tenantId, now, 40);
+    expect(await h.outbox.claim(due!, now, 60_000)).toBeDefined(); // another instance is sending it
+    // A repeated change (re-delivered turn, second instance of a job) announces the same message; its batch fails.
+    await expect(h.outbox.commit(partition, [], [message("announced-twice", dedupeKey)])).rejects.toThrow();
+    later(1_000);
+    expect((await h.dispatcher.runOnce()).sent).toBe(0);
+    expect(delivered("announced-twice")).toBe(0);
+    await drain();
+    expect(delivered("announced-twice")).toBe(1);
+  });
+
+  it("keeps a message whose change commits while its stale pointer is being dropped", async () => {
+    const dedupeKey = `agenda:${randomUUID()}`;
+    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    // The first attempt's change conflicts: its pointer is left behind.
+    await tables.cases.createEntity({ partitionKey: partition, rowKey: "meeting" });
+    await expect(h.outbox.commit(partition, [["create", { partitionKey: partition, rowKey: "meeting" }]], [message("raced", dedupeKey)])).rejects.toThrow();
+    later(3 * 60_000);
+    // The job tries again (same event, same message id) just as a dispatcher finds the old pointer without its message.
+    const load = h.outbox.load.bind(h.outbox);
+    h.outbox.load = async (p) => {
+      const found = await load(p);
+      if (!found) await h.outbox.commit(partition, [["upsert", { partitionKey: partition, rowKey: "meeting", published: true }]], [message("raced", dedupeKey)]);
+      return found;
+    };
+    try {
+      await h.dispatcher.runOnce();
+    } finally {
+      h.outbox.load = load;
+    }
+    await drain();
+    expect(delivered("raced")).toBe(1);
+  });
+
+  it("sends a message seen between its announcement and its commit seconds later, not minutes", async () => {
+    const early = message("seen-early");
+    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const submit = tables.cases.submitTransaction.bind(tables.cases);
+    let commitNow!: () => void;
+    const gate = new Promise<void>((resolve) => (commitNow = resolve));
+    tables.cases.submitTransaction = async (actions) => {
+      await gate;
+      return submit(actions);
+    };
+    let committing: Promise<void>;
+    try {
+      committing = h.outbox.commit(partition, [], [early]);
+      await vi.waitFor(async () => expect(await pointer(early.id)).toBeDefined());
+      expect((await h.dispatcher.runOnce()).retried).toBe(1);
+    } finally {
+      tables.cases.submitTransaction = submit;
+    }
+    commitNow();
+    await committing;
+    later(15_000);
+    expect((await h.dispatcher.runOnce()).sent).toBe(1);
+    expect(delivered("seen-early")).toBe(1);
+  });
+
+  it("delivers the other messages when one cannot be read, and retries that one with backoff", async () => {
+    const broken = message("broken");
+    const brokenPartition = `${tenant.tenantId}|test|${randomUUID()}`;
+    await h.outbox.commit(brokenPartition, [], [broken]);
+    await tables.cases.updateEntity({ partitionKey: brokenPartition, rowKey: `outbox|${broken.id}`, content: "{not json" }, "Merge");
+    later(1_000);
+    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [message("healthy")]);
+    later(1_000);
+    try {
+      expect(await h.dispatcher.runOnce()).toMatchObject({ sent: 1, retried: 1 });
+      expect(delivered("healthy")).toBe(1);
+      const after = await pointer(broken.id);
+      expect(after).toMatchObject({ attempts: 1, leaseUntil: "" });
+      expect(Date.parse(after!.dueAt)).toBeGreaterThan(now.getTime());
+    } finally {
+      await tables.outbox.deleteEntity(keys.outboxPartition(tenant.tenantId), broken.id);
+    }
+  });
+
+  it("retries a 401 (the bot's credentials failing) instead of giving the message up", async () => {
+    const m = message("unauthorised");
+    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [m]);
+    h.script.push({ status: 401 });
+    expect((await h.dispatcher.runOnce()).retried).toBe(1);
+    await drain();
+    expect(delivered("unauthorised")).toBe(1);
+  });
+
+  it("does not let a second instance send a message while the first is still inside the client's own Retry-After wait", async () => {
+    const m = message("slow-send");
+    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [m]);
+    const second = createDispatcher(h.deps, h.outbox, "");
+    h.script.push({ status: 429, headers: { "retry-after": "2" } });
+    const first = h.dispatcher.runOnce();
+    await vi.waitFor(async () => expect((await pointer(m.id))?.leaseUntil).not.toBe(""));
+    later(SEND_DEADLINE_MS); // However long Teams asks the client to wait, up to the send deadline, the lease holds.
+    await second.runOnce();
+    await first;
+    await drain();
+    expect(delivered("slow-send")).toBe(1);
   });
 });
