@@ -4,7 +4,7 @@ import { ageOn, parseCpr } from "./cpr.js";
 import { MAX_CHARS, MAX_LINES, type CaseRecord } from "./case.js";
 import { transition, type DecisionKind } from "./case-lifecycle.js";
 import { displayName, type Municipality } from "./municipality.js";
-import { moveCase, type MoveDeps } from "./move-case.js";
+import { moveCase, releaseUnlessHeld, type MoveDeps } from "./move-case.js";
 import { notification, type Notification } from "./notification.js";
 import type { CasePatch } from "./ports.js";
 
@@ -185,8 +185,8 @@ export async function addInformation(
     ],
   );
   if (!changed) {
-    await deps.meetings.releaseSlot(tenantId, booking.meeting, booking.slot, record.caseNo);
     const latest = await deps.cases.get(tenantId, record.caseNo);
+    await releaseUnlessHeld(deps, tenantId, latest, booking.meeting, booking.slot, record.caseNo);
     return latest ? { kind: "not-awaiting", record: latest } : { kind: "unknown-case" };
   }
   const old = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;

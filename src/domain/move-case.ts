@@ -94,8 +94,8 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
     ],
   );
   if (!changed) {
-    await deps.meetings.releaseSlot(tenantId, to, booking.slot, record.caseNo);
     const latest = await deps.cases.get(tenantId, record.caseNo);
+    await releaseUnlessHeld(deps, tenantId, latest, to, booking.slot, record.caseNo);
     return latest ? { kind: "stale", record: latest } : { kind: "unknown-case" };
   }
   await deps.meetings.releaseSlot(tenantId, from, record.slot, record.caseNo);
@@ -158,4 +158,21 @@ export async function moveAll(
     else unplaced.push(record);
   }
   return { moved, unplaced };
+}
+
+/**
+ * Gives back a slot claimed for a change that lost its race — unless the winning change
+ * holds that very slot: two moves of one case into the same meeting are handed the same
+ * slot (a case's claim is idempotent), and the loser must not free the winner's.
+ */
+export async function releaseUnlessHeld(
+  deps: Pick<MoveDeps, "meetings">,
+  tenantId: string,
+  latest: CaseRecord | undefined,
+  meeting: { forumId: string; date: string },
+  slot: number,
+  caseNo: number,
+): Promise<void> {
+  if (latest && latest.meetingKey === meetingKey(meeting) && latest.slot === slot) return;
+  await deps.meetings.releaseSlot(tenantId, meeting, slot, caseNo);
 }
