@@ -154,6 +154,9 @@ export interface CaseRecord {
   version: number;
 }
 
+/** What a list of cases needs: no health, social or question text, so none is decrypted for it. */
+export type CaseSummary = Omit<CaseRecord, "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo">;
+
 /** "SP-0042": short enough to say on the phone, unique per municipality. */
 export function caseReference(caseNo: number): string {
   return `SP-${String(caseNo).padStart(4, "0")}`;

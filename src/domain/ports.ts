@@ -1,5 +1,5 @@
 import type { MeetingRef } from "./booking.js";
-import type { CaseRecord } from "./case.js";
+import type { CaseRecord, CaseSummary } from "./case.js";
 import type { Municipality } from "./municipality.js";
 import type { Notification } from "./notification.js";
 
@@ -47,8 +47,8 @@ export interface CaseRepository {
     place: (caseNo: number) => Promise<Placement>,
     messages: (record: CaseRecord) => Notification[],
   ): Promise<RaisedCase>;
-  /** The caseworker's own cases, newest first. */
-  listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]>;
+  /** The caseworker's own cases, newest first, without their case text. */
+  listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseSummary[]>;
   get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
   /** Writes an audit row in the case's partition (SPEC §9: who saw or changed what, when, why). */
   audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void>;

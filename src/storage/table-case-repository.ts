@@ -1,5 +1,5 @@
 import { RestError, TableClient, type TableEntityResult } from "@azure/data-tables";
-import { caseReference, type CaseRecord, type CaseState } from "../domain/case.js";
+import { caseReference, type CaseRecord, type CaseState, type CaseSummary } from "../domain/case.js";
 import { cprLookupKey } from "../domain/cpr.js";
 import { randomBytes } from "node:crypto";
 import type { AuditEntry, CasePatch, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
@@ -44,6 +44,12 @@ type CaseEntity = {
 /** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
 type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo";
 
+/** The columns `CaseSummary` needs; the sealed case text stays on the server, unread. */
+const SUMMARY_COLUMNS = [
+  "caseNo", "state", "cprSealed", "cprLookup", "age", "forumId", "department", "acute", "raisedBy", "raisedByName", "raisedAt",
+  "meetingKey", "slot", "postponements", "channelActivityId", "decision", "decidedBy", "decidedByName", "decidedAt", "socialCaseworker", "version",
+] as const;
+
 const COUNTER_ATTEMPTS = 20;
 
 export class TableCaseRepository implements CaseRepository {
@@ -79,7 +85,7 @@ export class TableCaseRepository implements CaseRepository {
     return this.completeRaise(caseNo, draft, place, messages, true);
   }
 
-  async listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseRecord[]> {
+  async listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseSummary[]> {
     const pk = keys.raisedByPartition(assertSafeKeyPart(tenantId, "tenant id"), assertSafeKeyPart(aadObjectId, "user id"));
     const numbers: number[] = [];
     const pages = this.index
@@ -89,8 +95,19 @@ export class TableCaseRepository implements CaseRepository {
       for (const row of page) if (numbers.length < limit) numbers.push(row.caseNo);
       break;
     }
-    const records = await Promise.all(numbers.map((n) => this.get(tenantId, n)));
-    return records.filter((r): r is CaseRecord => r !== undefined);
+    const summaries = await Promise.all(numbers.map((n) => this.summary(tenantId, n)));
+    return summaries.filter((r): r is CaseSummary => r !== undefined);
+  }
+
+  /** Reads only the columns a list shows and decrypts only the CPR (to mask it). */
+  private async summary(tenantId: string, caseNo: number): Promise<CaseSummary | undefined> {
+    try {
+      const e = await this.cases.getEntity<CaseEntity>(keys.casePartition(tenantId, caseNo), CASE_ROW, { queryOptions: { select: [...SUMMARY_COLUMNS] } });
+      return this.toSummary(tenantId, e);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   async get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined> {
@@ -266,23 +283,21 @@ export class TableCaseRepository implements CaseRepository {
     };
   }
 
-  private toRecord(tenantId: string, e: CaseEntity): CaseRecord {
-    const open = (field: Sensitive, sealed: string) =>
-      this.cipher.decrypt(sealed, this.sealContext(tenantId, e.caseNo, field));
+  private open(tenantId: string, caseNo: number, field: Sensitive, sealed: string | undefined): string {
+    return sealed ? this.cipher.decrypt(sealed, this.sealContext(tenantId, caseNo, field)) : "";
+  }
+
+  private toSummary(tenantId: string, e: CaseEntity): CaseSummary {
     return {
       tenantId,
       caseNo: e.caseNo,
       reference: caseReference(e.caseNo),
       state: e.state as CaseState,
-      cprDigits: open("cpr", e.cprSealed),
+      cprDigits: this.open(tenantId, e.caseNo, "cpr", e.cprSealed),
       age: e.age,
       forumId: e.forumId,
       department: e.department,
-      health: open("health", e.healthSealed),
-      social: open("social", e.socialSealed),
-      question: open("question", e.questionSealed),
       acute: e.acute,
-      acuteReason: open("acuteReason", e.acuteReasonSealed),
       raisedBy: e.raisedBy,
       raisedByName: e.raisedByName,
       raisedAt: e.raisedAt,
@@ -295,9 +310,20 @@ export class TableCaseRepository implements CaseRepository {
       decidedByName: e.decidedByName,
       decidedAt: e.decidedAt,
       socialCaseworker: e.socialCaseworker,
-      decisionNote: e.decisionNoteSealed ? open("decisionNote", e.decisionNoteSealed) : "",
-      additionalInfo: e.additionalInfoSealed ? open("additionalInfo", e.additionalInfoSealed) : "",
       version: e.version,
+    };
+  }
+
+  private toRecord(tenantId: string, e: CaseEntity): CaseRecord {
+    const open = (field: Sensitive, sealed: string | undefined) => this.open(tenantId, e.caseNo, field, sealed);
+    return {
+      ...this.toSummary(tenantId, e),
+      health: open("health", e.healthSealed),
+      social: open("social", e.socialSealed),
+      question: open("question", e.questionSealed),
+      acuteReason: open("acuteReason", e.acuteReasonSealed),
+      decisionNote: open("decisionNote", e.decisionNoteSealed),
+      additionalInfo: open("additionalInfo", e.additionalInfoSealed),
     };
   }
 }

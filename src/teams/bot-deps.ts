@@ -48,13 +48,15 @@ export function slotStartsAt(meeting: ScheduledMeeting, slot: number): Date {
 }
 
 /** The meeting a case is booked into, as the calendar knows it today. */
-export function meetingOfCase(deps: BotDeps, municipality: Municipality, record: CaseRecord): ScheduledMeeting | undefined {
+type Placed = Pick<CaseRecord, "state" | "meetingKey" | "slot">;
+
+export function meetingOfCase(deps: BotDeps, municipality: Municipality, record: Placed): ScheduledMeeting | undefined {
   const key = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
   return key ? deps.calendar.find(municipality, key.forumId, key.date) : undefined;
 }
 
 /** Where and when the case will be discussed, in the words a caseworker reads. */
-export function caseMeetingText(deps: BotDeps, municipality: Municipality, record: CaseRecord): string {
+export function caseMeetingText(deps: BotDeps, municipality: Municipality, record: Placed): string {
   if (record.state === "acute") return "Akut — drøftes hurtigst muligt, uden for mødekalenderen";
   const meeting = meetingOfCase(deps, municipality, record);
   if (!meeting || record.slot === undefined) return record.meetingKey ? `Møde ${parseMeetingKey(record.meetingKey)?.date ?? ""}` : "Ikke booket";

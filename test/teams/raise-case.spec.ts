@@ -70,8 +70,10 @@ describe("raising a case in personal chat", () => {
     expect(text).not.toContain("Kroniske smerter");
     expect(cardTexts(card)).toEqual(expect.arrayContaining(["24 år", "Sparring unge (15-29)"]));
     const reference = cardTexts(card).find((t) => /^SP-\d{4}$/.test(t))!;
-    const stored = await repo.listRaisedBy(municipality.tenantId, CASEWORKER.aadObjectId, 50);
-    expect(stored.find((c) => c.reference === reference)).toMatchObject({ cprDigits: cpr.replace("-", ""), forumId: "unge", health: "Kroniske smerter" });
+    const listed = (await repo.listRaisedBy(municipality.tenantId, CASEWORKER.aadObjectId, 50)).find((c) => c.reference === reference)!;
+    expect(listed).toMatchObject({ cprDigits: cpr.replace("-", ""), forumId: "unge" });
+    expect(listed).not.toHaveProperty("health");
+    expect(await repo.get(municipality.tenantId, listed.caseNo)).toMatchObject({ health: "Kroniske smerter" });
   });
 
   it("creates one case for a double click and for a re-delivered activity", async () => {
