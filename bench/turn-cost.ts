@@ -324,7 +324,7 @@ async function seedCases(deps: BotDeps, municipality: ReturnType<typeof testMuni
   for (const { age, acute } of plan) {
     const draft = validDraft({ cpr: fakeCprForAge(age), acute, acuteReason: acute ? "Borgeren mister sin bolig i morgen" : "" });
     const outcome = await raiseCase(
-      { ...deps, openMeetings: (m, now) => deps.calendar.openForBooking(m, now) },
+      deps,
       { municipality, submissionId: randomUUID(), user: CASEWORKER, draft },
     );
     if (outcome.kind !== "raised") throw new Error(`seeding a case failed: ${outcome.kind}`);

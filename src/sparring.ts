@@ -1,7 +1,6 @@
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Server } from "node:http";
 import type { Config } from "./config.js";
-import { startAzurite, type RunningAzurite } from "./dev/azurite.js";
 import type { Logger } from "./logger.js";
 import { FieldCipher } from "./storage/field-cipher.js";
 import { TableAddressBook } from "./storage/table-address-book.js";
@@ -17,11 +16,11 @@ import { randomBytes } from "node:crypto";
 import { publishDueAgendas, rollOverEndedMeetings } from "./domain/meeting-jobs.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { TableLeases } from "./storage/table-leases.js";
-import { TableNotifications } from "./storage/table-notifications.js";
+import { TableOutbox } from "./storage/table-outbox.js";
 import type { Municipality } from "./domain/municipality.js";
 import type { BotDeps } from "./teams/bot-deps.js";
-import { NotificationDispatcher } from "./teams/notification-dispatcher.js";
-import { renderNotification, resolveTarget } from "./teams/notifications.js";
+import { OutboxDispatcher } from "./teams/outbox-dispatcher.js";
+import { renderNotification, resolveTarget } from "./teams/render-notification.js";
 
 export interface RunningSparring {
   port: number;
@@ -29,18 +28,12 @@ export interface RunningSparring {
   stop(): Promise<void>;
 }
 
-/** Composition root: storage, adapter, bot and HTTP host, wired from one parsed config. */
-export async function startSparring(config: Config, logger: Logger): Promise<RunningSparring> {
-  let azurite: RunningAzurite | undefined;
-  let connectionString: string;
-  if (config.storage.kind === "local-emulator") {
-    azurite = await startAzurite({ port: config.storage.port, location: config.storage.location });
-    connectionString = azurite.connectionString;
-    logger.info({ port: azurite.port, location: config.storage.location }, "Azurite started");
-  } else {
-    connectionString = config.storage.connectionString;
-  }
-
+/**
+ * Composition root: storage, adapter, bot and HTTP host, wired from one parsed config.
+ * Storage is reached with `connectionString`: the configured one in production, or the
+ * emulator the local launcher started (`src/dev/`).
+ */
+export async function startSparring(config: Config, logger: Logger, connectionString: string): Promise<RunningSparring> {
   const tables = await openTables(connectionString);
   const adapter = new TeamsAdapter(
     config.bot
@@ -80,7 +73,6 @@ export async function startSparring(config: Config, logger: Logger): Promise<Run
       await background.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await azurite?.stop();
     },
   };
 }
@@ -94,8 +86,8 @@ export function wireSparring(o: {
   municipalities: ReadonlyMap<string, Municipality>;
   logger: Logger;
   clock: Clock;
-}): { deps: BotDeps; outbox: TableNotifications } {
-  const outbox = new TableNotifications(o.tables.cases, o.tables.outbox);
+}): { deps: BotDeps; outbox: TableOutbox } {
+  const outbox = new TableOutbox(o.tables.cases, o.tables.outbox);
   const deps: BotDeps = {
     adapter: o.adapter,
     cases: new TableCaseRepository(o.tables.cases, o.tables.caseIndex, new FieldCipher(o.encryptionKey), outbox),
@@ -110,9 +102,9 @@ export function wireSparring(o: {
   return { deps, outbox };
 }
 
-export function createDispatcher(deps: BotDeps, outbox: TableNotifications, botAppId: string): NotificationDispatcher {
-  return new NotificationDispatcher({
-    notifications: outbox,
+export function createDispatcher(deps: BotDeps, outbox: TableOutbox, botAppId: string): OutboxDispatcher {
+  return new OutboxDispatcher({
+    outbox,
     tenants: () => [...deps.municipalities.keys()],
     resolve: (tenantId, target) => resolveTarget(deps, tenantId, target),
     render: (message) => renderNotification(deps, message),
@@ -134,7 +126,7 @@ const ROLL_OVER_EVERY_MS = 5 * 60_000;
  * The outbox dispatcher (on every instance: each message is claimed by one) and the
  * scheduled jobs (each on one instance at a time, by lease).
  */
-export function startBackgroundWork(deps: BotDeps, outbox: TableNotifications, leases: TableLeases, botAppId: string) {
+export function startBackgroundWork(deps: BotDeps, outbox: TableOutbox, leases: TableLeases, botAppId: string) {
   const dispatcher = createDispatcher(deps, outbox, botAppId);
   dispatcher.start(DISPATCH_EVERY_MS);
   const scheduler = new Scheduler({ leases, holder: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`, now: () => deps.clock.now(), logger: deps.logger });

@@ -3,6 +3,8 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
 
 /** Azurite's well-known development account; public, documented, local only. */
 const DEV_ACCOUNT = "devstoreaccount1";
@@ -36,6 +38,17 @@ export async function startAzurite(options: { port?: number; location?: string }
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`,
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * The storage the local launchers run on: the configured connection string, or Azurite
+ * started here with its data kept under DATA_DIR (so a restart loses nothing).
+ */
+export async function localStorage(config: Config, logger: Logger): Promise<{ connectionString: string; stop(): Promise<void> }> {
+  if (config.storage.kind === "connection-string") return { connectionString: config.storage.connectionString, stop: async () => undefined };
+  const azurite = await startAzurite({ port: config.storage.port, location: config.storage.location });
+  logger.info({ port: azurite.port, location: config.storage.location }, "Azurite started");
+  return azurite;
 }
 
 function waitUntilListening(child: ChildProcess, port: number): Promise<void> {

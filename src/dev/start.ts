@@ -2,7 +2,7 @@ import path from "node:path";
 import { loadConfigOrExit } from "../config.js";
 import { createLogger } from "../logger.js";
 import { startSparring } from "../sparring.js";
-import { stopChild } from "./azurite.js";
+import { localStorage, stopChild } from "./azurite.js";
 import { DEMO_USERS, demoUserFromArgs } from "./demo-tenant.js";
 import { startPlayground } from "./playground.js";
 
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const current = demoUserFromArgs(process.argv);
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
-  const sparring = await startSparring(config, logger);
+  const storage = await localStorage(config, logger);
+  const sparring = await startSparring(config, logger, storage.connectionString);
   const playground = await startPlayground({
     dataDir: config.dataDir,
     port: config.playgroundPort,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     console.log("\n  Stopper Sparring …");
     await stopChild(playground);
     await sparring.stop();
+    await storage.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

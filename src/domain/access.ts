@@ -33,11 +33,3 @@ export function isSocialCaseworker(municipality: Municipality, aadObjectId: stri
 export function canManageForum(municipality: Municipality, forumId: string, aadObjectId: string): boolean {
   return isCoordinatorOf(municipality, forumId, aadObjectId);
 }
-
-/** "15–29 år" / "30+ år": the age group shown in the channel instead of the age. */
-export function ageGroupLabel(municipality: Municipality, forumId: string): string {
-  const forum = municipality.forums.find((f) => f.id === forumId);
-  if (!forum) return "";
-  const from = Math.max(forum.minAge, municipality.minimumAge);
-  return forum.maxAge === undefined ? `${from}+ år` : `${from}–${forum.maxAge} år`;
-}

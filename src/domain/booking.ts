@@ -20,6 +20,11 @@ export function parseMeetingKey(key: string): { forumId: string; date: string } 
   return match ? { forumId: match[1]!, date: match[2]! } : undefined;
 }
 
+/** When a case's slot starts: slots follow each other from the meeting's start. */
+export function slotStartsAt(meeting: { startsAt: Date; slotMinutes: number }, slot: number): Date {
+  return new Date(meeting.startsAt.getTime() + slot * meeting.slotMinutes * 60_000);
+}
+
 export function localDateOf(isoDate: string): LocalDate {
   const [year, month, day] = isoDate.split("-").map(Number) as [number, number, number];
   return { year, month, day };

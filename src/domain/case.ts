@@ -157,6 +157,9 @@ export interface CaseRecord {
 /** What a list of cases needs: no health, social or question text, so none is decrypted for it. */
 export type CaseSummary = Omit<CaseRecord, "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo">;
 
+/** What an agenda shows of a case: no CPR and no case text, so nothing is decrypted for it. */
+export type AgendaEntry = Pick<CaseRecord, "caseNo" | "reference" | "state" | "forumId" | "department" | "acute" | "meetingKey" | "slot" | "decision">;
+
 /** "SP-0042": short enough to say on the phone, unique per municipality. */
 export function caseReference(caseNo: number): string {
   return `SP-${String(caseNo).padStart(4, "0")}`;

@@ -3,7 +3,7 @@ import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeeting
 import { ageOn, parseCpr } from "./cpr.js";
 import { MAX_CHARS, MAX_LINES, type CaseRecord } from "./case.js";
 import { transition, type DecisionKind } from "./case-lifecycle.js";
-import { displayName, type Municipality } from "./municipality.js";
+import type { Municipality } from "./municipality.js";
 import { moveCase, releaseUnlessHeld, type MoveDeps } from "./move-case.js";
 import { notification, type Notification } from "./notification.js";
 import type { CasePatch } from "./ports.js";
@@ -128,11 +128,6 @@ export function decisionMessages(record: CaseRecord, now: Date): Notification[] 
     );
   }
   return messages;
-}
-
-/** The name of the social caseworker a case is visitated to, for cards and messages. */
-export function socialCaseworkerName(municipality: Municipality, record: CaseRecord): string {
-  return record.socialCaseworker ? displayName(municipality, record.socialCaseworker) : "";
 }
 
 export type AddInformationOutcome =

@@ -102,8 +102,64 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
   return { kind: "moved", record: changed, from: record.meetingKey, to, skippedFull: booking.skippedFull };
 }
 
+/** How many meetings a coordinator can choose between when moving a case. */
+export const MOVE_CHOICES = 6;
+
+export type MoveOptionsOutcome =
+  | { kind: "options"; record: CaseRecord; meetings: { meeting: ScheduledMeeting; free: number }[] }
+  | { kind: "not-allowed" }
+  | { kind: "not-booked"; record: CaseRecord }
+  | { kind: "unknown-case" };
+
+/**
+ * "Flyt sag": the forum's next meetings a coordinator can move a case to, with their free
+ * slots. Cancelled meetings and the case's own meeting are left out. The meetings' slots
+ * and status are read in parallel.
+ */
+export async function moveOptions(
+  deps: MoveDeps,
+  command: { municipality: Municipality; caseNo: number; user: string },
+): Promise<MoveOptionsOutcome> {
+  const { municipality } = command;
+  const tenantId = municipality.tenantId;
+  const record = await deps.cases.get(tenantId, command.caseNo);
+  if (!record) return { kind: "unknown-case" };
+  if (!canManageForum(municipality, record.forumId, command.user)) return { kind: "not-allowed" };
+  if (record.state !== "booked") return { kind: "not-booked", record };
+  const upcoming = deps.calendar
+    .upcoming(municipality, record.forumId, deps.clock.now(), MOVE_CHOICES + 1)
+    .filter((m) => meetingKey(m) !== record.meetingKey);
+  const looked = await Promise.all(
+    upcoming.map(async (meeting) => {
+      const [status, bookings] = await Promise.all([deps.meetings.status(tenantId, meeting), deps.meetings.bookings(tenantId, meeting)]);
+      return status.cancelled ? undefined : { meeting, free: Math.max(0, meeting.capacity - bookings.length) };
+    }),
+  );
+  const meetings = looked.filter((m): m is { meeting: ScheduledMeeting; free: number } => m !== undefined).slice(0, MOVE_CHOICES);
+  return { kind: "options", record, meetings };
+}
+
+export type CancellationPreview =
+  | { kind: "confirm"; meeting: ScheduledMeeting; booked: number }
+  | { kind: "not-allowed" }
+  | { kind: "unknown-meeting" };
+
+/** "Aflys mødet" on an agenda: what cancelling would do, for the forum's coordinators to confirm. */
+export async function prepareMeetingCancellation(
+  deps: MoveDeps,
+  command: { municipality: Municipality; meetingKey: string; user: string },
+): Promise<CancellationPreview> {
+  const { municipality } = command;
+  const key = parseMeetingKey(command.meetingKey);
+  const meeting = key && deps.calendar.find(municipality, key.forumId, key.date);
+  if (!meeting) return { kind: "unknown-meeting" };
+  if (!canManageForum(municipality, meeting.forumId, command.user)) return { kind: "not-allowed" };
+  const booked = (await deps.meetings.bookings(municipality.tenantId, meeting)).length;
+  return { kind: "confirm", meeting, booked };
+}
+
 export type CancelOutcome =
-  | { kind: "cancelled"; moved: Extract<MoveOutcome, { kind: "moved" }>[]; unplaced: CaseRecord[] }
+  | { kind: "cancelled"; meeting: ScheduledMeeting; moved: Extract<MoveOutcome, { kind: "moved" }>[]; unplaced: CaseRecord[] }
   | { kind: "already-cancelled" }
   | { kind: "not-allowed" }
   | { kind: "unknown-meeting" };
@@ -115,16 +171,17 @@ export type CancelOutcome =
  */
 export async function cancelMeeting(
   deps: MoveDeps,
-  command: { municipality: Municipality; forumId: string; date: string; by: string },
+  command: { municipality: Municipality; meetingKey: string; by: string },
 ): Promise<CancelOutcome> {
   const { municipality } = command;
-  if (!canManageForum(municipality, command.forumId, command.by)) return { kind: "not-allowed" };
-  const meeting = deps.calendar.find(municipality, command.forumId, command.date);
+  const key = parseMeetingKey(command.meetingKey);
+  const meeting = key && deps.calendar.find(municipality, key.forumId, key.date);
   if (!meeting) return { kind: "unknown-meeting" };
+  if (!canManageForum(municipality, meeting.forumId, command.by)) return { kind: "not-allowed" };
   const first = await deps.meetings.cancel(municipality.tenantId, meeting, command.by);
   const bookings = await deps.meetings.bookings(municipality.tenantId, meeting);
   if (!first && bookings.length === 0) return { kind: "already-cancelled" };
-  return { kind: "cancelled", ...(await moveAll(deps, municipality, meeting, bookings, command.by, "meeting-cancelled")) };
+  return { kind: "cancelled", meeting, ...(await moveAll(deps, municipality, meeting, bookings, command.by, "meeting-cancelled")) };
 }
 
 /** Moves every case still booked into `meeting` on to the next meeting with a free slot. */

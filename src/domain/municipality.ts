@@ -109,7 +109,13 @@ export function findForum(municipality: Municipality, typed: string): Forum | un
   );
 }
 
-/** The name to show for a person: the directory's, or a neutral fallback. */
-export function displayName(municipality: Municipality, aadObjectId: string): string {
-  return municipality.directory[aadObjectId] ?? "ukendt medarbejder";
+/** The name the municipality's directory gives a person, if any. */
+export function displayName(municipality: Municipality, aadObjectId: string): string | undefined {
+  return municipality.directory[aadObjectId];
+}
+
+/** The ages a forum takes (from the municipality's minimum age), e.g. 15–29 or 30 and up. */
+export function ageRangeOf(municipality: Municipality, forumId: string): { from: number; to: number | undefined } | undefined {
+  const forum = municipality.forums.find((f) => f.id === forumId);
+  return forum && { from: Math.max(forum.minAge, municipality.minimumAge), to: forum.maxAge };
 }

@@ -33,6 +33,13 @@ export function notification(tenantId: string, dedupeKey: string, target: Notifi
   return { id: notificationId(tenantId, dedupeKey), tenantId, target, content, dedupeKey, createdAt: now.toISOString() };
 }
 
+/**
+ * A message is announced (its pointer written) before the change carrying it commits. A
+ * pointer whose message is still missing this long after its latest announcement belongs
+ * to a change that never committed, and is dropped.
+ */
+export const ORPHAN_GRACE_MS = 2 * 60_000;
+
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /**

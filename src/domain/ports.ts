@@ -1,7 +1,7 @@
 import type { MeetingRef } from "./booking.js";
-import type { CaseRecord, CaseSummary } from "./case.js";
+import type { AgendaEntry, CaseRecord, CaseSummary } from "./case.js";
 import type { Municipality } from "./municipality.js";
-import type { Notification } from "./notification.js";
+import type { Notification, NotificationContent, NotificationTarget } from "./notification.js";
 
 /** A new case as the use case hands it to storage; the repository assigns the number. */
 export type NewCase = Pick<
@@ -50,6 +50,8 @@ export interface CaseRepository {
   /** The caseworker's own cases, newest first, without their case text. */
   listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseSummary[]>;
   get(tenantId: string, caseNo: number): Promise<CaseRecord | undefined>;
+  /** What an agenda shows of each case, in the order asked; nothing sealed is read or decrypted. Unknown numbers are left out. */
+  agendaEntries(tenantId: string, caseNos: readonly number[]): Promise<AgendaEntry[]>;
   /** Writes an audit row in the case's partition (SPEC §9: who saw or changed what, when, why). */
   audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void>;
   /**
@@ -111,6 +113,8 @@ export interface ConversationAddress {
 
 export interface ForumChannel extends ConversationAddress {
   forumId: string;
+  /** The channel's conversation id, to find the forum a channel command came from. */
+  conversationId: string;
   channelName: string;
   boundBy: string;
 }
@@ -176,4 +180,61 @@ export interface MeetingCalendar {
   withDeadlineBetween(municipality: Municipality, forumId: string, since: Date, until: Date): ScheduledMeeting[];
   /** The next `count` meetings of a forum starting after `from`. */
   upcoming(municipality: Municipality, forumId: string, from: Date, count: number): ScheduledMeeting[];
+}
+
+/** A message waiting in the outbox: where it is stored, when it is due, who holds it now. */
+export interface OutboxPointer {
+  tenantId: string;
+  id: string;
+  sourcePk: string;
+  sourceRk: string;
+  dueAt: string;
+  attempts: number;
+  leaseUntil: string;
+  createdAt: string;
+  /** The latest time a change announced this message; the orphan grace runs from here. */
+  announcedAt?: string;
+  etag: string;
+}
+
+/** A message as it was committed with its change. */
+export interface OutboxMessage {
+  tenantId: string;
+  id: string;
+  target: NotificationTarget;
+  content: NotificationContent;
+  state: "pending" | "sent" | "failed";
+  createdAt: string;
+  etag: string;
+}
+
+/**
+ * The durable outbox as its sender sees it (SPEC §7, §9). Messages are written by the
+ * repositories in the same transaction as their change; the dispatcher claims each due
+ * message with a lease, so several instances never send the same one at once.
+ */
+export interface Outbox {
+  /** Pointers due at `now` and not leased by a live instance, at most `limit`, oldest first. */
+  due(tenantId: string, now: Date, limit: number): Promise<OutboxPointer[]>;
+  /** Takes a pointer for `ttlMs`; undefined when another instance holds it or changed it first. */
+  claim(pointer: OutboxPointer, now: Date, ttlMs: number): Promise<OutboxPointer | undefined>;
+  /** The committed message; undefined when its change has not (yet) committed. */
+  load(pointer: OutboxPointer): Promise<OutboxMessage | undefined>;
+  markSent(pointer: OutboxPointer, message: OutboxMessage, sentAt: Date, sentActivityId: string | undefined): Promise<void>;
+  /** Parks a message Teams refused for good (blocked bot, unknown conversation). */
+  markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string): Promise<void>;
+  /** Due again at `dueAt`; does nothing when the pointer changed since it was claimed. */
+  reschedule(pointer: OutboxPointer, dueAt: Date): Promise<void>;
+  /** Deletes a pointer whose message never committed, unless it was announced again; false when kept. */
+  dropOrphan(pointer: OutboxPointer): Promise<boolean>;
+  drop(pointer: OutboxPointer): Promise<void>;
+}
+
+/**
+ * One lease per scheduled job, so with several instances a job runs on one at a time
+ * (SPEC §9). Taking an expired lease is conditional: two instances racing cannot both win.
+ */
+export interface LeaseStore {
+  tryAcquire(job: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  release(job: string, holder: string): Promise<void>;
 }

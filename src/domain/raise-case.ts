@@ -1,9 +1,9 @@
 import { ageOn } from "./cpr.js";
-import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, type Booking, type MeetingRef } from "./booking.js";
+import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, type Booking } from "./booking.js";
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
-import type { CaseRepository, Clock, MeetingRepository, Placement } from "./ports.js";
+import type { AddressBook, CaseRepository, Clock, MeetingCalendar, MeetingRepository, Placement } from "./ports.js";
 import { localDateIn } from "./time.js";
 
 export interface RaiseCaseCommand {
@@ -14,7 +14,7 @@ export interface RaiseCaseCommand {
 }
 
 export type RaiseCaseOutcome =
-  | { kind: "raised"; record: CaseRecord; created: boolean; booking?: Booking }
+  | { kind: "raised"; record: CaseRecord; created: boolean; booking?: Booking; forumHasChannel: boolean }
   | { kind: "invalid"; errors: FieldErrors }
   | { kind: "no-free-meeting" }
   | { kind: "not-caseworker" };
@@ -22,8 +22,8 @@ export type RaiseCaseOutcome =
 export interface RaiseCaseDeps {
   cases: CaseRepository;
   meetings: MeetingRepository;
-  /** The forums' meetings still open for booking (agenda deadline not passed), any order. */
-  openMeetings: (municipality: Municipality, now: Date) => MeetingRef[];
+  calendar: Pick<MeetingCalendar, "openForBooking">;
+  addresses: Pick<AddressBook, "forumChannel">;
   clock: Clock;
   timeZone: string;
 }
@@ -46,7 +46,7 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
   let booking: Booking | undefined;
   const place = async (caseNo: number): Promise<Placement> => {
     if (v.acute) return { state: "acute" };
-    const candidates = bookingCandidates(municipality, v.cpr.birthDate, deps.openMeetings(municipality, now));
+    const candidates = bookingCandidates(municipality, v.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
     booking = await bookFirstFree(deps.meetings, municipality.tenantId, candidates, caseNo);
     if (!booking) throw new NoFreeMeeting();
     return {
@@ -89,7 +89,9 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
         ),
       ],
     );
-    return { kind: "raised", record, created, ...(booking ? { booking } : {}) };
+    // Whether the coordinators can see it in Teams yet: the caseworker is told if not.
+    const forumHasChannel = (await deps.addresses.forumChannel(municipality.tenantId, record.forumId)) !== undefined;
+    return { kind: "raised", record, created, forumHasChannel, ...(booking ? { booking } : {}) };
   } catch (error) {
     if (error instanceof NoFreeMeeting) return { kind: "no-free-meeting" };
     throw error;

@@ -8,9 +8,3 @@ export function localDateIn(instant: Date, timeZone: string): LocalDate {
   const dt = DateTime.fromJSDate(instant, { zone: timeZone });
   return { year: dt.year, month: dt.month, day: dt.day };
 }
-
-/** "23.11.2026" — the Danish short date. */
-export function formatDanishDate(instant: Date | string, timeZone: string): string {
-  const dt = typeof instant === "string" ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant);
-  return dt.setZone(timeZone).toFormat("dd.MM.yyyy");
-}

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { TableLeases } from "../storage/table-leases.js";
+import type { LeaseStore } from "../domain/ports.js";
 
 interface Job {
   name: string;
@@ -19,7 +19,7 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    private readonly deps: { leases: TableLeases; holder: string; now: () => Date; logger: Logger },
+    private readonly deps: { leases: LeaseStore; holder: string; now: () => Date; logger: Logger },
   ) {}
 
   every(name: string, intervalMs: number, run: () => Promise<unknown>): this {

@@ -1,6 +1,7 @@
-import { RestError, type TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import type { AddressBook, ConversationAddress, ForumChannel } from "../domain/ports.js";
 import { assertWithinTableLimits } from "./entity-limits.js";
+import { isNotFound } from "./storage-errors.js";
 import { assertSafeKeyPart, keys } from "./table-layout.js";
 
 export class TableAddressBook implements AddressBook {
@@ -20,7 +21,10 @@ export class TableAddressBook implements AddressBook {
 
   async forumChannel(tenantId: string, forumId: string): Promise<ForumChannel | undefined> {
     const row = await this.read<ForumChannel>(keys.forumChannelPartition(tenantId), forumId);
-    return row && { forumId: row.forumId, channelName: row.channelName, boundBy: row.boundBy, reference: row.reference, savedAt: row.savedAt };
+    if (!row) return undefined;
+    // Rows bound before conversationId was stored carry it only inside the reference.
+    const conversationId = row.conversationId || ((JSON.parse(row.reference) as { conversation?: { id?: string } }).conversation?.id ?? "");
+    return { forumId: row.forumId, conversationId, channelName: row.channelName, boundBy: row.boundBy, reference: row.reference, savedAt: row.savedAt };
   }
 
   async savePersonalChat(tenantId: string, aadObjectId: string, address: ConversationAddress): Promise<void> {
@@ -42,7 +46,7 @@ export class TableAddressBook implements AddressBook {
     try {
       return await this.table.getEntity<T>(pk, rk);
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }

@@ -1,12 +1,13 @@
-import { RestError, TableClient, type TableEntityResult } from "@azure/data-tables";
-import { caseReference, type CaseRecord, type CaseState, type CaseSummary } from "../domain/case.js";
+import type { TableClient, TableEntityResult } from "@azure/data-tables";
+import { caseReference, type AgendaEntry, type CaseRecord, type CaseState, type CaseSummary } from "../domain/case.js";
 import { cprLookupKey } from "../domain/cpr.js";
 import { randomBytes } from "node:crypto";
 import type { AuditEntry, CasePatch, CaseRepository, NewCase, Placement, RaisedCase } from "../domain/ports.js";
 import { assertWithinTableLimits } from "./entity-limits.js";
 import type { Notification } from "../domain/notification.js";
 import type { FieldCipher } from "./field-cipher.js";
-import type { TableNotifications } from "./table-notifications.js";
+import type { TableOutbox } from "./table-outbox.js";
+import { isBatchConflict, isConflict, isNotFound, isPreconditionFailed } from "./storage-errors.js";
 import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
 
 type CaseEntity = {
@@ -50,6 +51,9 @@ const SUMMARY_COLUMNS = [
   "meetingKey", "slot", "postponements", "channelActivityId", "decision", "decidedBy", "decidedByName", "decidedAt", "socialCaseworker", "version",
 ] as const;
 
+/** The columns an agenda shows: nothing sealed. */
+const AGENDA_COLUMNS = ["caseNo", "state", "forumId", "department", "acute", "meetingKey", "slot", "decision"] as const;
+
 const COUNTER_ATTEMPTS = 20;
 
 export class TableCaseRepository implements CaseRepository {
@@ -57,7 +61,7 @@ export class TableCaseRepository implements CaseRepository {
     private readonly cases: TableClient,
     private readonly index: TableClient,
     private readonly cipher: FieldCipher,
-    private readonly outbox: TableNotifications,
+    private readonly outbox: TableOutbox,
   ) {}
 
   async raise(
@@ -118,6 +122,38 @@ export class TableCaseRepository implements CaseRepository {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  async agendaEntries(tenantId: string, caseNos: readonly number[]): Promise<AgendaEntry[]> {
+    const rows = await Promise.all(
+      caseNos.map(async (caseNo) => {
+        try {
+          return await this.cases.getEntity<CaseEntity>(keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), CASE_ROW, {
+            queryOptions: { select: [...AGENDA_COLUMNS] },
+          });
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      }),
+    );
+    return rows.flatMap((e) =>
+      e
+        ? [
+            {
+              caseNo: e.caseNo,
+              reference: caseReference(e.caseNo),
+              state: e.state as CaseState,
+              forumId: e.forumId,
+              department: e.department,
+              acute: e.acute,
+              meetingKey: e.meetingKey,
+              slot: e.slot,
+              decision: e.decision as CaseRecord["decision"],
+            },
+          ]
+        : [],
+    );
   }
 
   /**
@@ -333,22 +369,8 @@ function auditRow(partitionKey: string, entry: AuditEntry) {
   return { partitionKey, rowKey: `audit|${entry.at}|${randomBytes(4).toString("hex")}`, ...entry };
 }
 
-/** A failed batch reports the failing operation's status on the error. */
-function isBatchConflict(error: unknown): boolean {
-  const status = statusOf(error);
-  const code = (error as { code?: string }).code ?? "";
-  return status === 412 || status === 409 || /UpdateConditionNotSatisfied|EntityAlreadyExists/.test(code);
-}
-
 function escapeOData(value: string): string {
   return value.replace(/'/g, "''");
 }
-
-function statusOf(error: unknown): number | undefined {
-  return error instanceof RestError ? error.statusCode : undefined;
-}
-const isConflict = (error: unknown) => statusOf(error) === 409;
-const isNotFound = (error: unknown) => statusOf(error) === 404;
-const isPreconditionFailed = (error: unknown) => statusOf(error) === 412;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,14 +1,11 @@
 import type { TableClient } from "@azure/data-tables";
-import { statusOf } from "./table-notifications.js";
+import type { LeaseStore } from "../domain/ports.js";
+import { storageStatusOf as statusOf } from "./storage-errors.js";
 
 const PARTITION = "global|lease";
 
-/**
- * A lease per scheduled job, so with several instances a job runs on one at a time
- * (SPEC §9). Taking an expired lease is eTag-conditional: two instances racing for it
- * cannot both win.
- */
-export class TableLeases {
+/** Leases as rows, taken and renewed with eTags (see {@link LeaseStore}). */
+export class TableLeases implements LeaseStore {
   constructor(private readonly table: TableClient) {}
 
   async tryAcquire(job: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {

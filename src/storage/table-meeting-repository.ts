@@ -1,7 +1,8 @@
-import { RestError, type TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import type { Notification } from "../domain/notification.js";
 import type { MeetingRepository, MeetingSlotRef, MeetingStatus } from "../domain/ports.js";
-import type { TableNotifications } from "./table-notifications.js";
+import type { TableOutbox } from "./table-outbox.js";
+import { storageStatusOf as statusOf } from "./storage-errors.js";
 import { assertSafeKeyPart, keys, MEETING_ROW } from "./table-layout.js";
 
 interface MeetingEntity {
@@ -16,7 +17,7 @@ type MeetingKey = { forumId: string; date: string };
 export class TableMeetingRepository implements MeetingRepository {
   constructor(
     private readonly table: TableClient,
-    private readonly outbox: TableNotifications,
+    private readonly outbox: TableOutbox,
   ) {}
 
   async claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined> {
@@ -147,8 +148,4 @@ export class TableMeetingRepository implements MeetingRepository {
       assertSafeKeyPart(meeting.date, "meeting date"),
     );
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  return error instanceof RestError ? error.statusCode : undefined;
 }

@@ -1,14 +1,31 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
+import type { TurnContext } from "botbuilder";
 import type { BotDeps } from "./bot-deps.js";
-import { submitDecision, submitInformation } from "./decision-handlers.js";
-import { confirmCancelMeeting, showMoveCase, submitCancelMeeting, submitMoveCase } from "./coordinator-handlers.js";
-import { bindForumChannel, rememberPersonalChat, showAgenda, showCaseDetails, showCaseSummary } from "./forum-handlers.js";
+import type { CardJson } from "./cards.js";
+import { cancelMeeting, moveCase, showCancelMeeting, showMoveCase } from "./coordinator-handlers.js";
+import { addInformation, decideCase } from "./decision-handlers.js";
+import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
-import { sendHelpAndForm, sendMyCases, submitCase } from "./raise-case-handlers.js";
-import { VERBS } from "./verbs.js";
+import { rememberChat, sendHelpAndForm, sendMyCases, submitCase } from "./raise-case-handlers.js";
+import { VERBS, type Verb } from "./verbs.js";
 
 export type { BotDeps } from "./bot-deps.js";
-export { tenantOf } from "./bot-deps.js";
+
+/** A card action's handler: parse the card data, call one use case, answer with the next card (or a text). */
+export type ActionHandler = (ctx: TurnContext, deps: BotDeps, data: unknown) => Promise<CardJson | string>;
+
+/** Every card action, by verb. A verb without a handler does not compile. */
+export const ACTIONS = {
+  [VERBS.submitCase]: submitCase,
+  [VERBS.showCaseDetails]: showCaseDetails,
+  [VERBS.showCaseCard]: showCaseCard,
+  [VERBS.showMoveCase]: showMoveCase,
+  [VERBS.moveCase]: moveCase,
+  [VERBS.showCancelMeeting]: showCancelMeeting,
+  [VERBS.cancelMeeting]: cancelMeeting,
+  [VERBS.decideCase]: decideCase,
+  [VERBS.addInformation]: addInformation,
+} satisfies Record<Verb, ActionHandler>;
 
 /**
  * The Teams edge: one Application, every route in one list. Handlers parse input, call
@@ -27,17 +44,11 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.message(/^\s*mine\s+sager\s*$/i, (ctx) => sendMyCases(ctx, deps));
   app.message(/^\s*tilknyt(\s+forum)?\b/i, (ctx) => bindForumChannel(ctx, deps));
   app.message(/^\s*dagsorden\s*$/i, (ctx) => showAgenda(ctx, deps));
-  app.conversationUpdate("membersAdded", (ctx) => rememberPersonalChat(ctx, deps));
-  app.activity("installationUpdate", (ctx) => rememberPersonalChat(ctx, deps));
-  app.adaptiveCards.actionExecute(VERBS.submitCase, (ctx, _state, data) => submitCase(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.showCaseDetails, (ctx, _state, data) => showCaseDetails(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.showCaseSummary, (ctx, _state, data) => showCaseSummary(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.showMoveCase, (ctx, _state, data) => showMoveCase(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.moveCase, (ctx, _state, data) => submitMoveCase(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.confirmCancelMeeting, (ctx, _state, data) => confirmCancelMeeting(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.cancelMeeting, (ctx, _state, data) => submitCancelMeeting(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.decideCase, (ctx, _state, data) => submitDecision(ctx, deps, data));
-  app.adaptiveCards.actionExecute(VERBS.addInformation, (ctx, _state, data) => submitInformation(ctx, deps, data));
+  app.conversationUpdate("membersAdded", (ctx) => rememberChat(ctx, deps));
+  app.activity("installationUpdate", (ctx) => rememberChat(ctx, deps));
+  for (const [verb, handler] of Object.entries(ACTIONS)) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) => handler(ctx, deps, data));
+  }
   app.activity("message", (ctx) => sendHelpAndForm(ctx, deps, TEXT.notUnderstood));
 
   app.error(async (ctx, error) => {

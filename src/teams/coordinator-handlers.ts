@@ -1,13 +1,16 @@
 import type { TurnContext } from "botbuilder";
 import { z } from "zod";
-import { canManageForum } from "../domain/access.js";
-import { meetingKey, parseMeetingKey } from "../domain/booking.js";
-import { cancelMeeting, moveCase } from "../domain/move-case.js";
-import { caseMeetingText, formatDanishDateTime, forumName, municipalityOf, type BotDeps } from "./bot-deps.js";
-import { renderCard, type CardJson } from "./cards.js";
-import { caseFromCard, caseInForumData } from "./forum-handlers.js";
+import { parseMeetingKey } from "../domain/booking.js";
+import { cancelMeeting as cancelMeetingUseCase, moveCase as moveCaseUseCase, moveOptions, prepareMeetingCancellation } from "../domain/move-case.js";
+import type { BotDeps } from "./bot-deps.js";
+import type { CardJson } from "./cards.js";
+import { caseRef } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
-import { VERBS } from "./verbs.js";
+import { readTurn, type Turn } from "./turn.js";
+import { cancelMeetingCard } from "./views/cancel-meeting.js";
+import { caseInForumCard } from "./views/case-in-forum.js";
+import { meetingCancelledCard } from "./views/meeting-cancelled.js";
+import { moveCaseCard } from "./views/move-case.js";
 
 const moveInput = z.object({
   caseNo: z.coerce.number().int().positive(),
@@ -16,103 +19,82 @@ const moveInput = z.object({
 });
 const meetingRef = z.object({ meeting: z.string().max(60) });
 
-/** How many meetings a coordinator can choose between when moving a case. */
-const MOVE_CHOICES = 6;
-
 /** "Flyt sag": the forum's coordinators choose another meeting; everyone else is refused. */
-export async function showMoveCase(ctx: TurnContext, deps: BotDeps, raw: unknown, error = "", selected = ""): Promise<CardJson | string> {
-  const found = await caseFromCard(ctx, deps, raw);
-  if (typeof found === "string") return found;
-  const { municipality, record } = found;
-  if (!canManageForum(municipality, record.forumId, ctx.activity.from?.aadObjectId ?? "")) return TEXT.onlyCoordinators;
-  if (record.state !== "booked") return TEXT.notBooked;
-  const upcoming = deps.calendar.upcoming(municipality, record.forumId, deps.clock.now(), MOVE_CHOICES + 1);
-  const meetings = [];
-  for (const m of upcoming) {
-    const key = meetingKey(m);
-    if (key === record.meetingKey) continue;
-    const status = await deps.meetings.status(municipality.tenantId, m);
-    if (status.cancelled) continue;
-    const free = m.capacity - (await deps.meetings.bookings(municipality.tenantId, m)).length;
-    meetings.push({ key, title: `${formatDanishDateTime(m.startsAt, deps.timeZone)} — ${free > 0 ? `${free} ledige` : "fuldt"}` });
-  }
-  return renderCard("move-case", {
-    caseNo: record.caseNo,
-    version: record.version,
-    reference: record.reference,
-    meetingText: caseMeetingText(deps, municipality, record),
-    error,
-    selected,
-    meetings: meetings.slice(0, MOVE_CHOICES),
-    moveVerb: VERBS.moveCase,
-    cancelVerb: VERBS.showCaseSummary,
-  });
+export async function showMoveCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, caseRef, raw, TEXT.unknownCase);
+  return read.ok ? moveForm(deps, read.turn) : read.answer;
 }
 
-export async function submitMoveCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const parsed = moveInput.safeParse(raw);
-  if (!parsed.success) return TEXT.unknownCase;
-  const input = parsed.data;
-  if (!parseMeetingKey(input.meeting)) return showMoveCase(ctx, deps, input, TEXT.chooseMeeting);
-  const outcome = await moveCase(deps, {
+/** The move form, again with an error and the coordinator's choice kept when a move failed. */
+async function moveForm(deps: BotDeps, turn: Turn<{ caseNo: number }>, form: { error?: string; selected?: string } = {}): Promise<CardJson | string> {
+  const outcome = await moveOptions(deps, { municipality: turn.municipality, caseNo: turn.data.caseNo, user: turn.user.aadObjectId });
+  switch (outcome.kind) {
+    case "unknown-case":
+      return TEXT.unknownCase;
+    case "not-allowed":
+      return TEXT.onlyCoordinators;
+    case "not-booked":
+      return TEXT.notBooked;
+    case "options":
+      return moveCaseCard(turn.view, outcome.record, outcome.meetings, form);
+  }
+}
+
+/** "Flyt sagen" on the move form. */
+export async function moveCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, moveInput, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  if (!parseMeetingKey(data.meeting)) return moveForm(deps, read.turn, { error: TEXT.chooseMeeting });
+  const outcome = await moveCaseUseCase(deps, {
     municipality,
-    caseNo: input.caseNo,
-    expectedVersion: input.version,
-    target: { kind: "meeting", key: input.meeting },
-    by: ctx.activity.from?.aadObjectId ?? "",
+    caseNo: data.caseNo,
+    expectedVersion: data.version,
+    target: { kind: "meeting", key: data.meeting },
+    by: user.aadObjectId,
     reason: "moved",
   });
   switch (outcome.kind) {
     case "moved":
-      deps.logger.info({ tenant: municipality.tenantId, caseNo: input.caseNo }, "case moved");
-      return renderCard("case-in-forum", caseInForumData(deps, municipality, outcome.record));
+      deps.logger.info({ tenant: municipality.tenantId, caseNo: data.caseNo }, "case moved");
+      return caseInForumCard(view, outcome.record);
+    case "stale":
+      return caseInForumCard(view, outcome.record);
     case "not-allowed":
       return TEXT.onlyCoordinators;
-    case "stale":
-      return renderCard("case-in-forum", caseInForumData(deps, municipality, outcome.record));
     case "not-booked":
       return TEXT.notBooked;
     case "unknown-case":
       return TEXT.unknownCase;
     case "unknown-meeting":
-      return showMoveCase(ctx, deps, input, TEXT.meetingNotAvailable, input.meeting);
+      return moveForm(deps, read.turn, { error: TEXT.meetingNotAvailable, selected: data.meeting });
     case "no-free-meeting":
-      return showMoveCase(ctx, deps, input, TEXT.meetingFull, input.meeting);
+      return moveForm(deps, read.turn, { error: TEXT.meetingFull, selected: data.meeting });
   }
 }
 
 /** "Aflys mødet" on an agenda: a confirmation first, for the forum's coordinators only. */
-export async function confirmCancelMeeting(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const key = meetingRef.safeParse(raw).data?.meeting;
-  const parsedKey = key ? parseMeetingKey(key) : undefined;
-  const meeting = parsedKey && deps.calendar.find(municipality, parsedKey.forumId, parsedKey.date);
-  if (!meeting) return TEXT.meetingNotAvailable;
-  if (!canManageForum(municipality, meeting.forumId, ctx.activity.from?.aadObjectId ?? "")) return TEXT.onlyCoordinators;
-  const booked = (await deps.meetings.bookings(municipality.tenantId, meeting)).length;
-  return renderCard("cancel-meeting", {
-    title: `Aflys ${forumName(municipality, meeting.forumId)}s møde?`,
-    meetingText: formatDanishDateTime(meeting.startsAt, deps.timeZone),
-    message: TEXT.cancelQuestion(booked),
-    lines: [],
-    confirm: true,
-    meetingKey: meetingKey(meeting),
-    confirmVerb: VERBS.cancelMeeting,
-  });
+export async function showCancelMeeting(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, meetingRef, raw, TEXT.meetingNotAvailable);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  const outcome = await prepareMeetingCancellation(deps, { municipality, meetingKey: data.meeting, user: user.aadObjectId });
+  switch (outcome.kind) {
+    case "unknown-meeting":
+      return TEXT.meetingNotAvailable;
+    case "not-allowed":
+      return TEXT.onlyCoordinators;
+    case "confirm":
+      return cancelMeetingCard(view, outcome.meeting, outcome.booked);
+  }
 }
 
-export async function submitCancelMeeting(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const key = meetingRef.safeParse(raw).data?.meeting;
-  const parsedKey = key ? parseMeetingKey(key) : undefined;
-  if (!parsedKey) return TEXT.meetingNotAvailable;
-  const outcome = await cancelMeeting(deps, { municipality, ...parsedKey, by: ctx.activity.from?.aadObjectId ?? "" });
-  const meeting = deps.calendar.find(municipality, parsedKey.forumId, parsedKey.date);
-  const meetingText = meeting ? formatDanishDateTime(meeting.startsAt, deps.timeZone) : parsedKey.date;
+/** "Ja, aflys mødet": the meeting is cancelled and its cases move on. */
+export async function cancelMeeting(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, meetingRef, raw, TEXT.meetingNotAvailable);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  const outcome = await cancelMeetingUseCase(deps, { municipality, meetingKey: data.meeting, by: user.aadObjectId });
   switch (outcome.kind) {
     case "not-allowed":
       return TEXT.onlyCoordinators;
@@ -121,18 +103,7 @@ export async function submitCancelMeeting(ctx: TurnContext, deps: BotDeps, raw: 
     case "already-cancelled":
       return TEXT.alreadyCancelled;
     case "cancelled":
-      deps.logger.info({ tenant: municipality.tenantId, meeting: key, moved: outcome.moved.length }, "meeting cancelled");
-      return renderCard("cancel-meeting", {
-        title: "Mødet er aflyst",
-        meetingText,
-        message: TEXT.cancelled(outcome.moved.length, outcome.unplaced.length),
-        lines: [
-          ...outcome.moved.map((m) => ({ text: `${m.record.reference} → ${formatDanishDateTime(m.to.startsAt, deps.timeZone)}` })),
-          ...outcome.unplaced.map((r) => ({ text: `${r.reference}: ${TEXT.unplaced}` })),
-        ],
-        confirm: false,
-        meetingKey: key ?? "",
-        confirmVerb: VERBS.cancelMeeting,
-      });
+      deps.logger.info({ tenant: municipality.tenantId, meeting: data.meeting, moved: outcome.moved.length }, "meeting cancelled");
+      return meetingCancelledCard(view, outcome);
   }
 }

@@ -1,12 +1,14 @@
 import type { TurnContext } from "botbuilder";
 import { z } from "zod";
-import { addInformation, decideCase } from "../domain/decide-case.js";
 import { DECISIONS } from "../domain/case-lifecycle.js";
-import { caseMeetingText, municipalityOf, type BotDeps } from "./bot-deps.js";
-import { renderCard, type CardJson } from "./cards.js";
-import { caseInForumData, decidedText } from "./forum-handlers.js";
+import { addInformation as addInformationUseCase, decideCase as decideCaseUseCase } from "../domain/decide-case.js";
+import type { BotDeps } from "./bot-deps.js";
+import type { CardJson } from "./cards.js";
+import { caseMeetingText, escapeMarkdown, shortDateTimeText } from "./format.js";
 import { TEXT } from "./messages.js";
-import { decisionCardData } from "./notifications.js";
+import { readTurn } from "./turn.js";
+import { caseInForumCard, type DecisionValues } from "./views/case-in-forum.js";
+import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 
 /** The decision form on a case card: ids from the card, the rest as the coordinator entered it. */
 const decideInput = z.object({
@@ -21,65 +23,62 @@ const decideInput = z.object({
  * "Registrér beslutning" on a case card in the forum channel. The presser gets the new
  * card at once; everyone else's copy is edited through the outbox with the notifications.
  */
-export async function submitDecision(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const parsed = decideInput.safeParse(raw);
-  if (!parsed.success) return TEXT.unknownCase;
-  const input = parsed.data;
-  const values = { decision: input.decision, socialCaseworker: input.socialCaseworker, note: input.note };
-  const outcome = await decideCase(deps, {
+export async function decideCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, decideInput, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  const values: DecisionValues = { decision: data.decision, socialCaseworker: data.socialCaseworker, note: data.note };
+  const outcome = await decideCaseUseCase(deps, {
     municipality,
-    caseNo: input.caseNo,
-    expectedVersion: input.version,
-    input: values,
-    by: { aadObjectId: ctx.activity.from?.aadObjectId ?? "", name: ctx.activity.from?.name ?? "" },
+    caseNo: data.caseNo,
+    expectedVersion: data.version,
+    input: { decision: data.decision, socialCaseworker: data.socialCaseworker, note: data.note },
+    by: user,
   });
-  const card = (record: Parameters<typeof caseInForumData>[2], banner: string, keep = false, errors = {}) =>
-    renderCard("case-in-forum", caseInForumData(deps, municipality, record, { banner, ...(keep ? { values } : {}), errors }));
   switch (outcome.kind) {
     case "unknown-case":
-      deps.logger.warn({ tenant: municipality.tenantId, caseNo: input.caseNo, by: ctx.activity.from?.aadObjectId }, "decision on an unknown case refused");
+      deps.logger.warn({ tenant: municipality.tenantId, caseNo: data.caseNo, by: user.aadObjectId }, "decision on an unknown case refused");
       return TEXT.unknownCase;
     case "decided":
-      deps.logger.info({ tenant: municipality.tenantId, caseNo: input.caseNo, decision: input.decision }, "decision recorded");
-      return card(outcome.record, "");
+      deps.logger.info({ tenant: municipality.tenantId, caseNo: data.caseNo, decision: data.decision }, "decision recorded");
+      return caseInForumCard(view, outcome.record);
     case "invalid": {
-      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([field, code]) => [field, TEXT.decisionFieldError[code] ?? code]));
-      return card(outcome.record, TEXT.decisionInvalid, true, errors);
+      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([field, code]) => [field, TEXT.decisionFieldError[code]]));
+      return caseInForumCard(view, outcome.record, { banner: TEXT.decisionInvalid, values, errors });
     }
-    case "already-decided":
-      return card(outcome.record, TEXT.alreadyDecided(outcome.record.decidedByName ?? "", decidedText(deps, outcome.record).split(", ").pop() ?? ""));
+    case "already-decided": {
+      const { decidedByName, decidedAt } = outcome.record;
+      const banner = TEXT.alreadyDecided(escapeMarkdown(decidedByName ?? ""), decidedAt ? shortDateTimeText(decidedAt, deps.timeZone) : "");
+      return caseInForumCard(view, outcome.record, { banner });
+    }
     case "stale":
-      return card(outcome.record, TEXT.decisionStale);
+      return caseInForumCard(view, outcome.record, { banner: TEXT.decisionStale });
     case "not-allowed":
-      return card(outcome.record, TEXT.decisionNotAllowed);
+      return caseInForumCard(view, outcome.record, { banner: TEXT.decisionNotAllowed });
     case "not-allowed-now":
-      return card(outcome.record, TEXT.decisionNotNow);
+      return caseInForumCard(view, outcome.record, { banner: TEXT.decisionNotNow });
     case "no-free-meeting":
-      return card(outcome.record, TEXT.postponeNoMeeting, true);
+      return caseInForumCard(view, outcome.record, { banner: TEXT.postponeNoMeeting, values });
   }
 }
 
-const addInfoInput = z.object({
+const addInformationInput = z.object({
   caseNo: z.coerce.number().int().positive(),
   version: z.coerce.number().int().positive(),
   information: z.string().max(20_000).optional().default(""),
 });
 
-/** The caseworker answers "Mere information" from the card in their personal chat. */
-export async function submitInformation(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
-  const municipality = municipalityOf(ctx, deps);
-  if (!municipality) return TEXT.unknownTenant;
-  const parsed = addInfoInput.safeParse(raw);
-  if (!parsed.success) return TEXT.unknownCase;
-  const input = parsed.data;
-  const outcome = await addInformation(deps, {
+/** "Send til forummet": the caseworker answers "Mere information" from the card in their personal chat. */
+export async function addInformation(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, addInformationInput, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  const outcome = await addInformationUseCase(deps, {
     municipality,
-    caseNo: input.caseNo,
-    expectedVersion: input.version,
-    text: input.information,
-    by: ctx.activity.from?.aadObjectId ?? "",
+    caseNo: data.caseNo,
+    expectedVersion: data.version,
+    text: data.information,
+    by: user.aadObjectId,
   });
   switch (outcome.kind) {
     case "unknown-case":
@@ -89,11 +88,10 @@ export async function submitInformation(ctx: TurnContext, deps: BotDeps, raw: un
     case "not-awaiting":
       return TEXT.informationNotAwaited;
     case "added":
-      return TEXT.informationAdded(outcome.record.reference, caseMeetingText(deps, municipality, outcome.record));
+      return TEXT.informationAdded(outcome.record.reference, caseMeetingText(view, outcome.record));
     case "invalid":
-    case "no-free-meeting": {
-      const error = outcome.kind === "invalid" ? (TEXT.decisionFieldError[outcome.error] ?? "") : TEXT.noFreeMeeting;
-      return renderCard("decision-for-caseworker", { ...decisionCardData(deps, municipality, outcome.record, "raiser"), information: input.information, error });
-    }
+      return decisionForCaseworkerCard(view, outcome.record, "raiser", { information: data.information, error: TEXT.decisionFieldError[outcome.error] });
+    case "no-free-meeting":
+      return decisionForCaseworkerCard(view, outcome.record, "raiser", { information: data.information, error: TEXT.noFreeMeeting });
   }
 }

@@ -1,4 +1,7 @@
+import type { CaseState, DecisionKind } from "../domain/case-lifecycle.js";
 import { MAX_CHARS, MAX_LINES, type FieldErrorCode } from "../domain/case.js";
+import type { DecisionFieldError } from "../domain/decide-case.js";
+import type { MoveReason } from "../domain/move-case.js";
 
 /** Danish text for domain error codes. The domain speaks codes; users read this. */
 export function fieldErrorText(code: FieldErrorCode, minimumAge: number): string {
@@ -68,55 +71,74 @@ export const TEXT = {
       : `${booked} ${booked === 1 ? "sag flyttes" : "sager flyttes"} til næste møde med ledig plads, og sagsbehandlerne får besked.`,
   cancelled: (moved: number, unplaced: number) =>
     `${moved} ${moved === 1 ? "sag er flyttet" : "sager er flyttet"}, og sagsbehandlerne har fået besked.${unplaced > 0 ? ` ${unplaced} kunne ikke placeres — de står stadig på listen og prøves igen.` : ""}`,
-  unplaced: "ingen ledig plads på de kommende møder",
   agendaPreliminary: (deadline: string) => `Foreløbig dagsorden: den sendes ud ${deadline}, og sager kan stadig komme på.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
-  caseMoved: (reference: string, meeting: string, reason: "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added") =>
-    `Din sag ${reference} er flyttet ${
-      {
-        "meeting-cancelled": "fordi mødet er aflyst",
-        "rolled-over": "fordi den ikke nåede at blive behandlet på mødet",
-        postponed: "fordi forummet har udsat den",
-        "information-added": "efter dine nye oplysninger",
-        moved: "af en koordinator",
-      }[reason]
-    }. Nyt møde: ${meeting}.`,
+  caseMoved: (reference: string, meeting: string, reason: MoveReason) => `Din sag ${reference} er flyttet ${MOVE_REASONS[reason]}. Nyt møde: ${meeting}.`,
   stateText: {
     booked: "Booket til møde",
     acute: "Akut",
     "awaiting-information": "Afventer mere information fra sagsbehandleren",
     visitated: "Visiteret til myndighedsafdelingen",
     closed: "Afsluttet",
-  } as Record<string, string>,
+  } satisfies Record<CaseState, string>,
   decisionLabel: {
     start: "Start sag i myndighedsafdelingen",
     "no-basis": "Ikke grundlag for tværgående sag",
     "more-information": "Mere information",
     postpone: "Udsat til næste møde",
-  } as Record<string, string>,
+  } satisfies Record<DecisionKind, string>,
   decisionFieldError: {
     "decision.required": "Vælg en beslutning.",
     "social-caseworker.required": "Vælg den sagsbehandler i myndighedsafdelingen, sagen visiteres til.",
     "note.required": "Skriv en kort begrundelse eller hvad der mangler.",
     "note.too-long": `Skriv højst ${MAX_LINES} linjer og ${MAX_CHARS} tegn.`,
-  } as Record<string, string>,
+  } satisfies Record<DecisionFieldError, string>,
   decisionInvalid: "Beslutningen er ikke registreret. Ret det markerede — det, du har valgt og skrevet, er bevaret.",
   decisionNotAllowed: "Kun forummets koordinatorer kan registrere en beslutning. Intet er ændret, og forsøget er logget.",
   decisionStale: "Kortet var ikke opdateret: sagen er ændret siden. Her er den, som den er nu — intet er ændret.",
   alreadyDecided: (by: string, when: string) => `Beslutningen var allerede truffet af ${by}, ${when}. Intet er ændret.`,
   decisionNotNow: "Sagen kan ikke afgøres i sin nuværende tilstand. Intet er ændret.",
   postponeNoMeeting: "Der er ingen kommende møder med ledig plads, så sagen kan ikke udsættes. Intet er ændret.",
-  decisionTitle: { raiser: "Forummet har truffet en beslutning", "social-caseworker": "En sag er visiteret til dig" } as Record<string, string>,
+  decisionTitle: { raiser: "Forummet har truffet en beslutning", "social-caseworker": "En sag er visiteret til dig" } satisfies Record<DecisionAudience, string>,
+  /** The label above the decision's note, for the raising caseworker. */
+  decisionNoteLabel: { start: "", "no-basis": "Begrundelse", "more-information": "Forummet mangler", postpone: "" } satisfies Record<DecisionKind, string>,
+  visitatedTo: (label: string, social: string) => `${label} — visiteret til ${social}`,
   nextStepAfter: {
     start: (social: string) => `Sagen er visiteret til ${social} i myndighedsafdelingen. I aftaler den fælles plan, før borgeren inddrages.`,
     "no-basis": () => "Sagen er afsluttet i sparringsforum.",
     "more-information": () => "Tilføj oplysningerne herunder; så kommer sagen på dagsordenen til næste møde med ledig plads.",
     postpone: () => "",
-  } as Record<string, (social: string) => string>,
+  } satisfies Record<DecisionKind, (social: string) => string>,
   nextStepSocial: (raiser: string) => `Sagen er rejst af ${raiser}. I aftaler den fælles plan sammen, før borgeren inddrages. Se borgerens oplysninger med Vis detaljer.`,
   informationAdded: (reference: string, meeting: string) => `Tak. Oplysningerne er tilføjet sag ${reference}, og sagen er sat på mødet ${meeting}.`,
   informationNotAwaited: "Forummet venter ikke på oplysninger i denne sag (længere). Intet er ændret.",
   onlyRaiserAddsInformation: "Kun sagsbehandleren, der rejste sagen, kan tilføje oplysninger.",
 
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
+
+  meetingAcute: "Akut — drøftes hurtigst muligt, uden for mødekalenderen",
+  meetingNotBooked: "Ikke booket",
+  meetingOnDate: (date: string) => `Møde ${date}`,
+  meetingSlot: (when: string, slot: number, capacity: number) => `${when} (plads ${slot} af ${capacity})`,
+  ageGroup: (from: number, to: number | undefined) => (to === undefined ? `${from}+ år` : `${from}–${to} år`),
+  ageRange: (from: number, to: number | undefined) => (to === undefined ? `${from} år og ældre` : `${from}–${to} år`),
+  unknownPerson: "ukendt medarbejder",
+  myCasesSummary: (count: number, limited: boolean) =>
+    limited ? `Dine ${count} nyeste sager, nyeste først.` : `${count} ${count === 1 ? "sag" : "sager"}, nyeste først.`,
+  acuteStatePrefix: "AKUT · ",
+  cancelTitle: (forum: string) => `Aflys ${forum}s møde?`,
+  moveChoice: (when: string, free: number) => `${when} — ${free > 0 ? `${free} ledige` : "fuldt"}`,
+  movedLine: (reference: string, when: string) => `${reference} → ${when}`,
+  unplacedLine: (reference: string) => `${reference}: ingen ledig plads på de kommende møder`,
+  decidedBy: (name: string, when: string) => `${name}, ${when}`,
 };
+
+const MOVE_REASONS = {
+  "meeting-cancelled": "fordi mødet er aflyst",
+  "rolled-over": "fordi den ikke nåede at blive behandlet på mødet",
+  postponed: "fordi forummet har udsat den",
+  "information-added": "efter dine nye oplysninger",
+  moved: "af en koordinator",
+} satisfies Record<MoveReason, string>;
+
+export type DecisionAudience = "raiser" | "social-caseworker";

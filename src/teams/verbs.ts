@@ -1,14 +1,19 @@
-/** Every card action verb, one place. A test checks that each verb on a card has a handler. */
+/**
+ * Every card action verb, one place. One name per action: the key is the wire verb, the
+ * handler in `app.ts` has the same name, and so does the field that carries the verb in a
+ * card's data (typed as the literal, so a card built with the wrong verb does not compile).
+ * A test checks that every verb on a card has a handler.
+ */
 export const VERBS = {
-  submitCase: "case.submit",
-  showCaseDetails: "case.details",
-  showCaseSummary: "case.summary",
-  showMoveCase: "case.moveForm",
-  moveCase: "case.move",
-  confirmCancelMeeting: "meeting.cancelForm",
-  cancelMeeting: "meeting.cancel",
-  decideCase: "case.decide",
-  addInformation: "case.addInformation",
-} as const;
+  submitCase: "submitCase",
+  showCaseDetails: "showCaseDetails",
+  showCaseCard: "showCaseCard",
+  showMoveCase: "showMoveCase",
+  moveCase: "moveCase",
+  showCancelMeeting: "showCancelMeeting",
+  cancelMeeting: "cancelMeeting",
+  decideCase: "decideCase",
+  addInformation: "addInformation",
+} as const satisfies { [Name in string]: Name };
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTables } from "../../src/storage/table-storage.js";
-import { escapeMarkdown, renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
+import { renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
+import { escapeMarkdown } from "../../src/teams/format.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import { CASEWORKER, testMunicipality } from "../support/fixtures.js";
@@ -12,7 +13,7 @@ const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js")
 const long = "Æ".repeat(500);
 const FIXTURES: { [N in CardName]: CardData[N] } = {
   "case-form": {
-    verb: VERBS.submitCase,
+    submitCase: VERBS.submitCase,
     submissionId: "00000000-0000-4000-8000-000000000000",
     maxLines: 5,
     maxChars: 500,
@@ -64,9 +65,9 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     values: { decision: "no-basis", socialCaseworker: "s1", note: long },
     errors: { decision: "Fejl", socialCaseworker: "Fejl", note: "Fejl" },
     socialCaseworkers: Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, name: `Sagsbehandler nr. ${i}` })),
-    decideVerb: VERBS.decideCase,
-    detailsVerb: VERBS.showCaseDetails,
-    moveFormVerb: VERBS.showMoveCase,
+    decideCase: VERBS.decideCase,
+    showCaseDetails: VERBS.showCaseDetails,
+    showMoveCase: VERBS.showMoveCase,
   },
   "decision-for-caseworker": {
     caseNo: 12,
@@ -82,8 +83,8 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     information: long,
     error: "Fejl",
     showDetails: true,
-    addInfoVerb: VERBS.addInformation,
-    detailsVerb: VERBS.showCaseDetails,
+    addInformation: VERBS.addInformation,
+    showCaseDetails: VERBS.showCaseDetails,
   },
   "move-case": {
     caseNo: 12,
@@ -93,17 +94,20 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     error: "Mødet er fuldt. Vælg et andet møde.",
     selected: "voksne:2026-12-09",
     meetings: Array.from({ length: 6 }, (_, i) => ({ key: `voksne:2026-12-${10 + i}`, title: "onsdag 9. december 2026 kl. 14.00 — 3 ledige" })),
-    moveVerb: VERBS.moveCase,
-    cancelVerb: VERBS.showCaseSummary,
+    moveCase: VERBS.moveCase,
+    showCaseCard: VERBS.showCaseCard,
   },
   "cancel-meeting": {
-    title: "Mødet er aflyst",
+    title: "Aflys Sparring voksne (30+)s møde?",
+    meetingText: "onsdag 25. november 2026 kl. 14.00",
+    question: "3 sager flyttes til næste møde med ledig plads, og sagsbehandlerne får besked.",
+    meetingKey: "voksne:2026-11-25",
+    cancelMeeting: VERBS.cancelMeeting,
+  },
+  "meeting-cancelled": {
     meetingText: "onsdag 25. november 2026 kl. 14.00",
     message: "3 sager er flyttet.",
-    lines: [{ text: "SP-0001 → onsdag 9. december 2026 kl. 14.00" }],
-    confirm: true,
-    meetingKey: "voksne:2026-11-25",
-    confirmVerb: VERBS.cancelMeeting,
+    lines: Array.from({ length: 6 }, () => ({ text: "SP-0001 → onsdag 9. december 2026 kl. 14.00" })),
   },
   "case-details": {
     caseNo: 12,
@@ -119,12 +123,12 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     health: long,
     social: long,
     question: long,
-    summaryVerb: VERBS.showCaseSummary,
+    showCaseCard: VERBS.showCaseCard,
   },
   agenda: {
     meetingKey: "unge:2026-12-01",
     canCancel: true,
-    cancelFormVerb: VERBS.confirmCancelMeeting,
+    showCancelMeeting: VERBS.showCancelMeeting,
     forumName: "Sparring unge (15-29)",
     meetingText: "tirsdag 1. december 2026 kl. 13.00",
     note: "Dagsordenen kommer for sent, fordi Sparring var nede ved fristen.",
@@ -138,7 +142,7 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
       ageGroup: "15–29 år",
       department: "Ungeindsatsen",
       acute: i === 0,
-      detailsVerb: VERBS.showCaseDetails,
+      showCaseDetails: VERBS.showCaseDetails,
     })),
   },
   help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ageGroupLabel, canDecide, canViewDetails } from "../../src/domain/access.js";
+import { canDecide, canViewDetails } from "../../src/domain/access.js";
+import { ageRangeOf } from "../../src/domain/municipality.js";
 import type { CaseRecord } from "../../src/domain/case.js";
 import { municipalitySchema } from "../../src/domain/municipality.js";
 import { CASEWORKER, COORDINATOR, OUTSIDER, SOCIAL_CASEWORKER, YOUTH_COORDINATOR, testMunicipality } from "../support/fixtures.js";
@@ -29,8 +30,9 @@ describe("who may do what", () => {
     expect(canViewDetails(base, record, OUTSIDER.aadObjectId)).toBe(false);
   });
 
-  it("names age groups from the forums' configuration", () => {
-    expect(ageGroupLabel(base, "unge")).toBe("15–29 år");
-    expect(ageGroupLabel(base, "voksne")).toBe("30+ år");
+  it("takes each forum's age range from the configuration, from the municipality's minimum age", () => {
+    expect(ageRangeOf(base, "unge")).toEqual({ from: 15, to: 29 });
+    expect(ageRangeOf(base, "voksne")).toEqual({ from: 30, to: undefined });
+    expect(ageRangeOf(base, "ukendt")).toBeUndefined();
   });
 });

@@ -6,29 +6,31 @@ import { raiseCase } from "../../src/domain/raise-case.js";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
 import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
-import { TableNotifications } from "../../src/storage/table-notifications.js";
+import { TableOutbox } from "../../src/storage/table-outbox.js";
+import { TableAddressBook } from "../../src/storage/table-address-book.js";
 import { openTables } from "../../src/storage/table-storage.js";
 import { CASEWORKER, COORDINATOR, fakeCprForAge, testMunicipality, validDraft } from "../support/fixtures.js";
 
 // Monday 23 November 2026, 08:00 in Copenhagen: the adult forum meets Wednesday 25 November.
 const NOW = new Date("2026-11-23T07:00:00Z");
-let deps: MoveDeps & { timeZone: string };
+let deps: MoveDeps & { timeZone: string; addresses: TableAddressBook };
 
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
-  const outbox = new TableNotifications(tables.cases, tables.outbox);
+  const outbox = new TableOutbox(tables.cases, tables.outbox);
   deps = {
     cases: new TableCaseRepository(tables.cases, tables.caseIndex, new FieldCipher(Buffer.alloc(32, 8)), outbox),
     meetings: new TableMeetingRepository(tables.cases, outbox),
     calendar: forumCalendar("Europe/Copenhagen"),
     clock: { now: () => NOW },
+    addresses: new TableAddressBook(tables.addresses),
     timeZone: "Europe/Copenhagen",
   };
 });
 
 async function raiseAdultCase(municipality = testMunicipality()) {
   const outcome = await raiseCase(
-    { ...deps, openMeetings: (m, now) => deps.calendar.openForBooking(m, now) },
+    deps,
     { municipality, submissionId: randomUUID(), user: CASEWORKER, draft: validDraft({ cpr: fakeCprForAge(45, NOW) }) },
   );
   if (outcome.kind !== "raised") throw new Error(outcome.kind);
@@ -83,7 +85,7 @@ describe("cancelling a meeting", () => {
     const cases = [];
     for (let i = 0; i < 3; i++) cases.push((await raiseAdultCase(municipality)).record);
     expect(cases.map((c) => c.meetingKey)).toEqual(["voksne:2026-11-25", "voksne:2026-11-25", "voksne:2026-11-25"]);
-    const outcome = await cancelMeeting(deps, { municipality, forumId: "voksne", date: "2026-11-25", by: COORDINATOR.aadObjectId });
+    const outcome = await cancelMeeting(deps, { municipality, meetingKey: "voksne:2026-11-25", by: COORDINATOR.aadObjectId });
     expect(outcome.kind).toBe("cancelled");
     if (outcome.kind !== "cancelled") return;
     expect(outcome.moved.map((m) => m.to.date)).toEqual(["2026-12-09", "2026-12-09", "2026-12-09"]);
@@ -91,12 +93,12 @@ describe("cancelling a meeting", () => {
     // A new case no longer lands in the cancelled meeting.
     const later = await raiseAdultCase(municipality);
     expect(later.record.meetingKey).toBe("voksne:2026-12-23");
-    expect((await cancelMeeting(deps, { municipality, forumId: "voksne", date: "2026-11-25", by: COORDINATOR.aadObjectId })).kind).toBe("already-cancelled");
+    expect((await cancelMeeting(deps, { municipality, meetingKey: "voksne:2026-11-25", by: COORDINATOR.aadObjectId })).kind).toBe("already-cancelled");
   });
 
   it("is for the forum's coordinators only", async () => {
     const municipality = testMunicipality();
-    expect((await cancelMeeting(deps, { municipality, forumId: "voksne", date: "2026-11-25", by: CASEWORKER.aadObjectId })).kind).toBe("not-allowed");
+    expect((await cancelMeeting(deps, { municipality, meetingKey: "voksne:2026-11-25", by: CASEWORKER.aadObjectId })).kind).toBe("not-allowed");
   });
 
   it("rolls cases still open after a meeting on to the next one", async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
-import { freePort, stopChild } from "../../src/dev/azurite.js";
+import { freePort, localStorage, stopChild } from "../../src/dev/azurite.js";
 import type { DemoUserKey } from "../../src/dev/demo-tenant.js";
 import { startPlayground } from "../../src/dev/playground.js";
 import { createLogger } from "../../src/logger.js";
@@ -26,7 +26,9 @@ export async function startStack(current: DemoUserKey = "caseworker") {
     PLAYGROUND_PORT: String(await freePort()),
     LOG_LEVEL: "warn",
   });
-  const sparring: RunningSparring = await startSparring(config, createLogger("warn"));
+  const logger = createLogger("warn");
+  const storage = await localStorage(config, logger);
+  const sparring: RunningSparring = await startSparring(config, logger, storage.connectionString);
   let playground: ChildProcess | undefined;
   let browser: Browser | undefined;
   try {
@@ -43,6 +45,7 @@ export async function startStack(current: DemoUserKey = "caseworker") {
   } catch (error) {
     await stopChild(playground as ChildProcess).catch(() => undefined);
     await sparring.stop();
+    await storage.stop();
     throw error;
   }
   const others: ChildProcess[] = [];
@@ -82,6 +85,7 @@ export async function startStack(current: DemoUserKey = "caseworker") {
       for (const child of others) await stopChild(child);
       if (playground) await stopChild(playground);
       await sparring.stop();
+      await storage.stop();
     },
   };
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { NewCase } from "../../src/domain/ports.js";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
 import { TableCaseRepository } from "../../src/storage/table-case-repository.js";
-import { TableNotifications } from "../../src/storage/table-notifications.js";
+import { TableOutbox } from "../../src/storage/table-outbox.js";
 import { keys } from "../../src/storage/table-layout.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { CASEWORKER, fakeCpr } from "../support/fixtures.js";
@@ -15,7 +15,7 @@ const cipher = new FieldCipher(Buffer.alloc(32, 7));
 
 beforeAll(async () => {
   tables = await openTables(inject("azuriteConnectionString"));
-  repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher, new TableNotifications(tables.cases, tables.outbox));
+  repo = new TableCaseRepository(tables.cases, tables.caseIndex, cipher, new TableOutbox(tables.cases, tables.outbox));
 });
 
 const acute = async () => ({ state: "acute" as const });
@@ -120,7 +120,7 @@ describe("TableCaseRepository (Azurite)", () => {
       "cases",
       { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
     );
-    const broken = new TableCaseRepository(dead, dead, cipher, new TableNotifications(dead, dead));
+    const broken = new TableCaseRepository(dead, dead, cipher, new TableOutbox(dead, dead));
     await expect(broken.raise(randomUUID(), newCase(randomUUID()), acute, none)).rejects.toThrow();
   });
 });

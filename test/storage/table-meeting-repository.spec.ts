@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { bookFirstFree, type MeetingRef } from "../../src/domain/booking.js";
 import { TableMeetingRepository } from "../../src/storage/table-meeting-repository.js";
-import { TableNotifications } from "../../src/storage/table-notifications.js";
+import { TableOutbox } from "../../src/storage/table-outbox.js";
 import { openTables } from "../../src/storage/table-storage.js";
 
 let meetings: TableMeetingRepository;
 
 beforeAll(async () => {
   const tables = await openTables(inject("azuriteConnectionString"));
-  meetings = new TableMeetingRepository(tables.cases, new TableNotifications(tables.cases, tables.outbox));
+  meetings = new TableMeetingRepository(tables.cases, new TableOutbox(tables.cases, tables.outbox));
 });
 
 const meeting = (date: string, capacity = 6): MeetingRef => ({

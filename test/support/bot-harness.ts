@@ -10,6 +10,14 @@ import type { TableClients } from "../../src/storage/table-storage.js";
 import { createBot } from "../../src/teams/app.js";
 import { createHost, listen } from "../../src/teams/server.js";
 
+/** The HTTP answer to an activity: for an invoke, its status and the card (or text) it answered with. */
+export interface InvokeAnswer {
+  statusCode?: number;
+  type?: string;
+  /** A card (JSON) or a plain text. */
+  value?: unknown;
+}
+
 /** What the bot sent to Teams, as recorded by the stub connector. */
 export interface SentActivity {
   method: string;
@@ -94,7 +102,7 @@ export async function startBotHarness(o: {
     },
   });
 
-  async function post(activity: unknown): Promise<{ status: number; body: any }> {
+  async function post(activity: unknown): Promise<{ status: number; body: InvokeAnswer }> {
     const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };

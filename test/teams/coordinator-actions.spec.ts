@@ -51,7 +51,7 @@ describe("a coordinator moves a case from its card", () => {
 describe("a coordinator cancels a meeting from its agenda", () => {
   it("asks first, then moves the cases and tells their caseworkers", async () => {
     const a = await raise();
-    const confirm = await bot.execute(VERBS.confirmCancelMeeting, { meeting: "voksne:2026-11-25" }, COORDINATOR);
+    const confirm = await bot.execute(VERBS.showCancelMeeting, { meeting: "voksne:2026-11-25" }, COORDINATOR);
     expect(cardTexts(confirm.body.value).join(" ")).toContain("flyttes til næste møde med ledig plads");
     expect(await bot.deps.meetings.status(municipality.tenantId, { forumId: "voksne", date: "2026-11-25" })).toMatchObject({ cancelled: false });
     const refused = await bot.execute(VERBS.cancelMeeting, { meeting: "voksne:2026-11-25" }, CASEWORKER);

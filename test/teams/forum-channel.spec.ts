@@ -66,7 +66,7 @@ describe("the case in the forum channel", () => {
     expect(audit.sort()).toEqual(
       [`view-details:${COORDINATOR.aadObjectId}`, `view-details:${CASEWORKER.aadObjectId}`, `view-refused:${OUTSIDER.aadObjectId}`].sort(),
     );
-    const back = await bot.execute(VERBS.showCaseSummary, { caseNo }, COORDINATOR);
+    const back = await bot.execute(VERBS.showCaseCard, { caseNo }, COORDINATOR);
     expect(JSON.stringify(back.body.value)).not.toContain(cpr);
   });
 

@@ -23,8 +23,8 @@ function formFields(overrides: Record<string, string> = {}) {
   return { cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...overrides };
 }
 
-function submissionIdOf(card: any): string {
-  return card.actions[0].data.submissionId;
+function submissionIdOf(card: unknown): string {
+  return (card as { actions: { data: { submissionId: string } }[] }).actions[0]!.data.submissionId;
 }
 
 describe("raising a case in personal chat", () => {

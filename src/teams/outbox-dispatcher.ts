@@ -1,8 +1,8 @@
 import type { Activity, ConversationReference, TurnContext } from "botbuilder";
-import { nextAttemptDelayMs, type NotificationTarget } from "../domain/notification.js";
-import type { Clock } from "../domain/ports.js";
+import { nextAttemptDelayMs, ORPHAN_GRACE_MS, type NotificationTarget } from "../domain/notification.js";
+import type { Clock, Outbox, OutboxMessage, OutboxPointer } from "../domain/ports.js";
 import type { Logger } from "../logger.js";
-import { ORPHAN_GRACE_MS, statusOf, type PendingPointer, type StoredNotification, type TableNotifications } from "../storage/table-notifications.js";
+import { connectorStatusOf, isPermanentRefusal, retryAfterSeconds } from "./connector-errors.js";
 
 export interface RenderedNotification {
   activity: Partial<Activity>;
@@ -12,18 +12,18 @@ export interface RenderedNotification {
   updateActivityId?: string;
 }
 
-export interface DispatcherDeps {
-  notifications: TableNotifications;
+export interface OutboxDispatcherDeps {
+  outbox: Outbox;
   tenants: () => readonly string[];
   resolve(tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined>;
   /** Undefined when there is nothing to send any more (e.g. the case was deleted). */
-  render(notification: StoredNotification): Promise<RenderedNotification | undefined>;
+  render(notification: OutboxMessage): Promise<RenderedNotification | undefined>;
   adapter: {
     continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
   };
   /** Empty locally: the Playground accepts anonymous proactive messages. */
   botAppId: string;
-  onSent?(notification: StoredNotification, activityId: string | undefined): Promise<void>;
+  onSent?(notification: OutboxMessage, activityId: string | undefined): Promise<void>;
   clock: Clock;
   logger: Logger;
 }
@@ -40,11 +40,6 @@ export const SEND_DEADLINE_MS = 4 * 60_000;
 const PER_TENANT_PER_RUN = 40;
 /** Teams allows 7 messages per second per conversation; keep well below it. */
 const SAME_CONVERSATION_SPACING_MS = 200;
-/**
- * Answers that will not change on a retry. 401 is not among them: it means our own
- * credentials or token service failed, which heals, and must not fail every message meanwhile.
- */
-const PERMANENT = new Set([400, 403, 404]);
 /** A target without a saved conversation (a forum with no channel yet) is asked again after this. */
 const NO_ADDRESS_RETRY_MS = 60_000;
 /** A pointer whose message is not there yet is usually a change committing right now: look again soon. */
@@ -67,21 +62,21 @@ export interface DispatchReport {
  * {@link SEND_DEADLINE_MS} that Teams did receive); a message is never lost. One message
  * that cannot be read, rendered or sent never holds up the others.
  */
-export class NotificationDispatcher {
+export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private readonly lastSendTo = new Map<string, number>();
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(private readonly deps: OutboxDispatcherDeps) {}
 
   async runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, dropped: 0 };
     const forgetBefore = Date.now() - 10 * SAME_CONVERSATION_SPACING_MS;
     for (const [conversation, at] of this.lastSendTo) if (at < forgetBefore) this.lastSendTo.delete(conversation);
     for (const tenantId of this.deps.tenants()) {
-      let due: PendingPointer[];
+      let due: OutboxPointer[];
       try {
-        due = await this.deps.notifications.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
+        due = await this.deps.outbox.due(tenantId, this.deps.clock.now(), PER_TENANT_PER_RUN);
       } catch (error) {
         this.deps.logger.error({ err: error, tenantId }, "could not read the outbox; trying again next run");
         continue;
@@ -112,9 +107,9 @@ export class NotificationDispatcher {
     await this.running;
   }
 
-  private async dispatch(candidate: PendingPointer): Promise<keyof DispatchReport | undefined> {
-    const { notifications, clock, logger } = this.deps;
-    const pointer = await notifications.claim(candidate, clock.now(), LEASE_MS).catch((error: unknown) => {
+  private async dispatch(candidate: OutboxPointer): Promise<keyof DispatchReport | undefined> {
+    const { outbox, clock, logger } = this.deps;
+    const pointer = await outbox.claim(candidate, clock.now(), LEASE_MS).catch((error: unknown) => {
       logger.error({ err: error, notification: candidate.id }, "could not claim a notification");
       return undefined;
     });
@@ -130,35 +125,35 @@ export class NotificationDispatcher {
       }
       const attempt = pointer.attempts + 1;
       logger.error({ err: error, notification: pointer.id, attempt }, "notification could not be prepared; will be retried");
-      await notifications.reschedule(pointer, new Date(clock.now().getTime() + nextAttemptDelayMs(attempt))).catch(() => undefined);
+      await outbox.reschedule(pointer, new Date(clock.now().getTime() + nextAttemptDelayMs(attempt))).catch(() => undefined);
       return "retried";
     }
   }
 
-  private async deliver(pointer: PendingPointer, progress: { sent: boolean }): Promise<keyof DispatchReport | undefined> {
-    const { notifications, clock, logger } = this.deps;
-    const message = await notifications.load(pointer);
+  private async deliver(pointer: OutboxPointer, progress: { sent: boolean }): Promise<keyof DispatchReport | undefined> {
+    const { outbox, clock, logger } = this.deps;
+    const message = await outbox.load(pointer);
     if (!message) {
       // Announced but not (yet) committed. Once that is clearly never going to happen, drop
       // it, unless it was announced again meanwhile (then its change may be committing now).
       if (clock.now().getTime() - Date.parse(pointer.announcedAt ?? pointer.createdAt) > ORPHAN_GRACE_MS) {
-        return (await notifications.dropOrphan(pointer)) ? "dropped" : undefined;
+        return (await outbox.dropOrphan(pointer)) ? "dropped" : undefined;
       }
-      await notifications.reschedule(pointer, new Date(clock.now().getTime() + ORPHAN_RECHECK_MS));
+      await outbox.reschedule(pointer, new Date(clock.now().getTime() + ORPHAN_RECHECK_MS));
       return "retried";
     }
     if (message.state !== "pending") {
-      await notifications.drop(pointer);
+      await outbox.drop(pointer);
       return "dropped";
     }
     const reference = await this.deps.resolve(message.tenantId, message.target);
     if (!reference) {
-      await notifications.reschedule(pointer, new Date(clock.now().getTime() + NO_ADDRESS_RETRY_MS));
+      await outbox.reschedule(pointer, new Date(clock.now().getTime() + NO_ADDRESS_RETRY_MS));
       return "retried";
     }
     const rendered = await this.deps.render(message);
     if (!rendered) {
-      await notifications.drop(pointer);
+      await outbox.drop(pointer);
       return "dropped";
     }
     await this.pace(reference.conversation?.id ?? "");
@@ -182,21 +177,21 @@ export class NotificationDispatcher {
       await withDeadline(sending, SEND_DEADLINE_MS);
       if (failure !== undefined) throw failure;
     } catch (error) {
-      const status = statusOf(error);
-      if (status !== undefined && PERMANENT.has(status)) {
+      const status = connectorStatusOf(error);
+      if (isPermanentRefusal(status)) {
         logger.warn({ status, notification: message.id, kind: message.content.kind }, "notification refused by Teams; not retried");
-        await notifications.markFailed(pointer, message, `HTTP ${status}`);
+        await outbox.markFailed(pointer, message, `HTTP ${status}`);
         return "failed";
       }
-      const retryAfter = retryAfterSeconds(error);
+      const retryAfter = retryAfterSeconds(error, clock.now());
       const delay = nextAttemptDelayMs(pointer.attempts + 1, retryAfter);
       // Throttling (429), outages (5xx), timeouts and network errors: try again later.
       logger.warn({ status, retryAfter, attempt: pointer.attempts + 1, notification: message.id }, "notification will be retried");
-      await notifications.reschedule(pointer, new Date(clock.now().getTime() + delay));
+      await outbox.reschedule(pointer, new Date(clock.now().getTime() + delay));
       return "retried";
     }
     progress.sent = true;
-    await notifications.markSent(pointer, message, clock.now(), sentId);
+    await outbox.markSent(pointer, message, clock.now(), sentId);
     await this.deps.onSent?.(message, sentId);
     return "sent";
   }
@@ -223,10 +218,3 @@ async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
   }
 }
 
-/** `Retry-After` in seconds, from the connector error's response headers when present. */
-function retryAfterSeconds(error: unknown): number | undefined {
-  const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } & Record<string, unknown> } }).response?.headers;
-  const raw = typeof headers?.get === "function" ? headers.get("retry-after") : (headers?.["retry-after"] as string | undefined);
-  const seconds = raw === undefined ? NaN : Number(raw);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
-}

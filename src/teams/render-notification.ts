@@ -1,16 +1,16 @@
 import { MessageFactory, TeamsInfo, type ConversationReference, type Mention, type TurnContext } from "botbuilder";
-import type { NotificationTarget } from "../domain/notification.js";
+import { agendaOf } from "../domain/agenda.js";
 import type { Municipality } from "../domain/municipality.js";
-import type { StoredNotification } from "../storage/table-notifications.js";
-import { caseMeetingText, forumName, type BotDeps } from "./bot-deps.js";
+import type { NotificationTarget } from "../domain/notification.js";
+import type { OutboxMessage } from "../domain/ports.js";
+import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment } from "./cards.js";
-import { agendaData, caseInForumData, decidedText, decisionText } from "./forum-handlers.js";
-import type { CaseRecord } from "../domain/case.js";
-import { socialCaseworkerName } from "../domain/decide-case.js";
-import { escapeMarkdown, type CardData } from "./cards.js";
-import { VERBS } from "./verbs.js";
-import type { RenderedNotification } from "./notification-dispatcher.js";
+import { caseMeetingText, forumName, type ViewContext } from "./format.js";
 import { TEXT } from "./messages.js";
+import type { RenderedNotification } from "./outbox-dispatcher.js";
+import { agendaCard } from "./views/agenda.js";
+import { caseInForumCard } from "./views/case-in-forum.js";
+import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 
 /** Where a notification goes: the conversation saved at binding or installation. */
 export async function resolveTarget(deps: BotDeps, tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined> {
@@ -25,15 +25,16 @@ export async function resolveTarget(deps: BotDeps, tenantId: string, target: Not
  * Turns an outbox message into the activity Teams receives, from the current state of
  * the case or meeting, so a message sent late still shows the truth.
  */
-export async function renderNotification(deps: BotDeps, message: StoredNotification): Promise<RenderedNotification | undefined> {
+export async function renderNotification(deps: BotDeps, message: OutboxMessage): Promise<RenderedNotification | undefined> {
   const municipality = deps.municipalities.get(message.tenantId);
   if (!municipality) return undefined;
+  const view: ViewContext = { municipality, timeZone: deps.timeZone, calendar: deps.calendar };
   const content = message.content;
   switch (content.kind) {
     case "case-card": {
       const record = await deps.cases.get(message.tenantId, content.caseNo);
       if (!record) return undefined;
-      const card = cardAttachment("case-in-forum", caseInForumData(deps, municipality, record));
+      const card = cardAttachment(caseInForumCard(view, record));
       const activity = MessageFactory.attachment(card);
       if (record.channelActivityId) return { activity, updateActivityId: record.channelActivityId };
       // An edit before the first post went out: the pending post will show the latest state.
@@ -48,18 +49,18 @@ export async function renderNotification(deps: BotDeps, message: StoredNotificat
     case "agenda": {
       const meeting = deps.calendar.find(municipality, content.forumId, content.date);
       if (!meeting) return undefined;
-      const data = await agendaData(deps, municipality, meeting, content.late ? TEXT.agendaLate : "");
-      return { activity: MessageFactory.attachment(cardAttachment("agenda", data)) };
+      const agenda = await agendaOf(deps, municipality, meeting);
+      return { activity: MessageFactory.attachment(cardAttachment(agendaCard(view, agenda, content.late ? TEXT.agendaLate : ""))) };
     }
     case "case-moved": {
       const record = await deps.cases.get(message.tenantId, content.caseNo);
       if (!record) return undefined;
-      return { activity: MessageFactory.text(TEXT.caseMoved(record.reference, caseMeetingText(deps, municipality, record), content.reason)) };
+      return { activity: MessageFactory.text(TEXT.caseMoved(record.reference, caseMeetingText(view, record), content.reason)) };
     }
     case "decision": {
       const record = await deps.cases.get(message.tenantId, content.caseNo);
       if (!record?.decision) return undefined;
-      return { activity: MessageFactory.attachment(cardAttachment("decision-for-caseworker", decisionCardData(deps, municipality, record, content.audience))) };
+      return { activity: MessageFactory.attachment(cardAttachment(decisionForCaseworkerCard(view, record, content.audience))) };
     }
     case "text":
       return { activity: MessageFactory.text(content.text) };
@@ -68,9 +69,9 @@ export async function renderNotification(deps: BotDeps, message: StoredNotificat
 
 /**
  * Adds @mentions of the forum's coordinators to an acute alert, with their names looked up
- * in the team. A coordinator Teams cannot find is named as "koordinator" without a mention.
+ * in the team. A coordinator Teams cannot find is left out of the mentions; the alert stays.
  */
-export async function withCoordinatorMentions(ctx: TurnContext, municipality: Municipality, forumId: string, text: string) {
+async function withCoordinatorMentions(ctx: TurnContext, municipality: Municipality, forumId: string, text: string) {
   const mentions: Mention[] = [];
   const names: string[] = [];
   for (const aadObjectId of municipality.roles.coordinators[forumId] ?? []) {
@@ -86,35 +87,4 @@ export async function withCoordinatorMentions(ctx: TurnContext, municipality: Mu
   const activity = MessageFactory.text(names.length > 0 ? `${names.join(" ")} ${text}` : text);
   activity.entities = mentions;
   return activity;
-}
-
-/** The decision as the raising caseworker or the visitated social caseworker reads it (SPEC §7). */
-export function decisionCardData(
-  deps: BotDeps,
-  municipality: Municipality,
-  record: CaseRecord,
-  audience: "raiser" | "social-caseworker",
-): CardData["decision-for-caseworker"] {
-  const decision = record.decision ?? "postpone";
-  const askForInformation = audience === "raiser" && record.state === "awaiting-information";
-  return {
-    caseNo: record.caseNo,
-    version: record.version,
-    title: TEXT.decisionTitle[audience] ?? "",
-    reference: record.reference,
-    decisionText: decisionText(municipality, record),
-    decidedText: decidedText(deps, record),
-    noteLabel: audience === "raiser" ? ({ "no-basis": "Begrundelse", "more-information": "Forummet mangler" } as Record<string, string>)[decision] ?? "" : "",
-    note: escapeMarkdown(record.decisionNote),
-    nextStep:
-      audience === "raiser"
-        ? (TEXT.nextStepAfter[decision]?.(socialCaseworkerName(municipality, record)) ?? "")
-        : TEXT.nextStepSocial(escapeMarkdown(record.raisedByName)),
-    askForInformation,
-    information: "",
-    error: "",
-    showDetails: audience === "social-caseworker",
-    addInfoVerb: VERBS.addInformation,
-    detailsVerb: VERBS.showCaseDetails,
-  };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { notification } from "../../src/domain/notification.js";
 import { createDispatcher } from "../../src/sparring.js";
 import { keys } from "../../src/storage/table-layout.js";
-import { LEASE_MS, SEND_DEADLINE_MS } from "../../src/teams/notification-dispatcher.js";
+import { LEASE_MS, SEND_DEADLINE_MS } from "../../src/teams/outbox-dispatcher.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import { CASEWORKER, testMunicipality } from "../support/fixtures.js";

@@ -1,5 +1,7 @@
-import { RestError, type TableClient, type TransactionAction } from "@azure/data-tables";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { Notification, NotificationContent, NotificationTarget } from "../domain/notification.js";
+import type { Outbox, OutboxMessage, OutboxPointer } from "../domain/ports.js";
+import { storageStatusOf as statusOf } from "./storage-errors.js";
 import { assertSafeKeyPart, keys } from "./table-layout.js";
 
 /**
@@ -10,40 +12,14 @@ import { assertSafeKeyPart, keys } from "./table-layout.js";
  * messages commit together or not at all. The dispatcher cannot scan every partition, so
  * each message also gets a pointer in the `outbox` table, written *before* the batch:
  * a committed message therefore always has a pointer, and a pointer whose batch never
- * committed is dropped once it is older than {@link ORPHAN_GRACE_MS}, counted from its
- * latest announcement.
+ * committed is dropped by the dispatcher once it is older than `ORPHAN_GRACE_MS`, counted
+ * from its latest announcement.
  */
-export const ORPHAN_GRACE_MS = 2 * 60_000;
-
 export const OUTBOX_ROW_PREFIX = "outbox|";
 
 const MAX_PAGES_PER_QUERY = 5;
 
-export interface PendingPointer {
-  tenantId: string;
-  id: string;
-  sourcePk: string;
-  sourceRk: string;
-  dueAt: string;
-  attempts: number;
-  leaseUntil: string;
-  createdAt: string;
-  /** The latest time a change announced this message; the orphan grace runs from here. */
-  announcedAt?: string;
-  etag: string;
-}
-
-export interface StoredNotification {
-  tenantId: string;
-  id: string;
-  target: NotificationTarget;
-  content: NotificationContent;
-  state: "pending" | "sent" | "failed";
-  createdAt: string;
-  etag: string;
-}
-
-export class TableNotifications {
+export class TableOutbox implements Outbox {
   constructor(
     /** The table holding case and meeting partitions. */
     private readonly source: TableClient,
@@ -111,15 +87,15 @@ export class TableNotifications {
    * first within what was read. Reads on past empty pages (the service may return one with
    * a continuation), but no further than a few pages.
    */
-  async due(tenantId: string, now: Date, limit: number): Promise<PendingPointer[]> {
+  async due(tenantId: string, now: Date, limit: number): Promise<OutboxPointer[]> {
     const pk = keys.outboxPartition(tenantId);
     const at = now.toISOString();
     const pages = this.pointers
-      .listEntities<Omit<PendingPointer, "tenantId" | "id" | "etag">>({
+      .listEntities<Omit<OutboxPointer, "tenantId" | "id" | "etag">>({
         queryOptions: { filter: `PartitionKey eq '${pk}' and dueAt le '${at}' and leaseUntil lt '${at}'` },
       })
       .byPage({ maxPageSize: limit });
-    const out: PendingPointer[] = [];
+    const out: OutboxPointer[] = [];
     let pagesRead = 0;
     for await (const page of pages) {
       for (const row of page) {
@@ -134,7 +110,7 @@ export class TableNotifications {
    * Takes a pointer for `ttlMs`, so one dispatcher instance sends it. False when another
    * instance holds a live lease or changed the pointer first.
    */
-  async claim(pointer: PendingPointer, now: Date, ttlMs: number): Promise<PendingPointer | undefined> {
+  async claim(pointer: OutboxPointer, now: Date, ttlMs: number): Promise<OutboxPointer | undefined> {
     if (pointer.leaseUntil && pointer.leaseUntil > now.toISOString()) return undefined;
     const leaseUntil = new Date(now.getTime() + ttlMs).toISOString();
     try {
@@ -150,9 +126,9 @@ export class TableNotifications {
     }
   }
 
-  async load(pointer: PendingPointer): Promise<StoredNotification | undefined> {
+  async load(pointer: OutboxPointer): Promise<OutboxMessage | undefined> {
     try {
-      const row = await this.source.getEntity<{ target: string; content: string; state: StoredNotification["state"]; createdAt: string }>(
+      const row = await this.source.getEntity<{ target: string; content: string; state: OutboxMessage["state"]; createdAt: string }>(
         pointer.sourcePk,
         pointer.sourceRk,
       );
@@ -171,16 +147,16 @@ export class TableNotifications {
     }
   }
 
-  async markSent(pointer: PendingPointer, message: StoredNotification, sentAt: Date, sentActivityId: string | undefined): Promise<void> {
+  async markSent(pointer: OutboxPointer, message: OutboxMessage, sentAt: Date, sentActivityId: string | undefined): Promise<void> {
     await this.settle(message, pointer, { state: "sent", sentAt: sentAt.toISOString(), sentActivityId: sentActivityId ?? "" });
   }
 
-  async markFailed(pointer: PendingPointer, message: StoredNotification, reason: string): Promise<void> {
+  async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string): Promise<void> {
     await this.settle(message, pointer, { state: "failed", failure: reason });
   }
 
   /** Records the outcome on the message row (as read), then drops the pointer. */
-  private async settle(message: StoredNotification, pointer: PendingPointer, outcome: Record<string, string>): Promise<void> {
+  private async settle(message: OutboxMessage, pointer: OutboxPointer, outcome: Record<string, string>): Promise<void> {
     try {
       await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, ...outcome }, "Merge", { etag: message.etag });
     } catch (error) {
@@ -196,7 +172,7 @@ export class TableNotifications {
    * it was claimed (announced again) or is gone: it is then picked up again once its
    * lease runs out, or was settled.
    */
-  async reschedule(pointer: PendingPointer, dueAt: Date): Promise<void> {
+  async reschedule(pointer: OutboxPointer, dueAt: Date): Promise<void> {
     try {
       await this.pointers.updateEntity(
         { partitionKey: keys.outboxPartition(pointer.tenantId), rowKey: pointer.id, dueAt: dueAt.toISOString(), attempts: pointer.attempts + 1, leaseUntil: "" },
@@ -213,7 +189,7 @@ export class TableNotifications {
    * Deletes a pointer whose message never committed, only if nobody announced it again
    * since it was claimed. False when it was kept.
    */
-  async dropOrphan(pointer: PendingPointer): Promise<boolean> {
+  async dropOrphan(pointer: OutboxPointer): Promise<boolean> {
     try {
       await this.pointers.deleteEntity(keys.outboxPartition(pointer.tenantId), pointer.id, { etag: pointer.etag });
       return true;
@@ -224,7 +200,7 @@ export class TableNotifications {
     }
   }
 
-  async drop(pointer: PendingPointer): Promise<void> {
+  async drop(pointer: OutboxPointer): Promise<void> {
     try {
       await this.pointers.deleteEntity(keys.outboxPartition(pointer.tenantId), pointer.id);
     } catch (error) {
@@ -233,6 +209,3 @@ export class TableNotifications {
   }
 }
 
-export function statusOf(error: unknown): number | undefined {
-  return error instanceof RestError ? error.statusCode : (error as { statusCode?: number } | undefined)?.statusCode;
-}

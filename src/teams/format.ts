@@ -1,0 +1,91 @@
+import { DateTime } from "luxon";
+import { parseMeetingKey, slotStartsAt } from "../domain/booking.js";
+import type { CaseRecord } from "../domain/case.js";
+import { ageRangeOf, displayName, type Municipality } from "../domain/municipality.js";
+import type { MeetingCalendar, ScheduledMeeting } from "../domain/ports.js";
+import { TEXT } from "./messages.js";
+
+/**
+ * Dates, times and names as users read them. Every card and message formats through
+ * here, and nothing formatted is ever parsed back.
+ */
+export interface ViewContext {
+  municipality: Municipality;
+  timeZone: string;
+  calendar: Pick<MeetingCalendar, "find">;
+}
+
+const at = (instant: Date | string, timeZone: string) =>
+  (typeof instant === "string" ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant)).setZone(timeZone).setLocale("da");
+
+/** "onsdag 2. december 2026 kl. 14.10" */
+export function dateTimeText(instant: Date | string, timeZone: string): string {
+  return at(instant, timeZone).toFormat("cccc d. LLLL yyyy 'kl.' HH.mm");
+}
+
+/** "23.11.2026" — the Danish short date. */
+export function shortDateText(instant: Date | string, timeZone: string): string {
+  return at(instant, timeZone).toFormat("dd.MM.yyyy");
+}
+
+/** "25.11.2026 kl. 14.12" */
+export function shortDateTimeText(instant: Date | string, timeZone: string): string {
+  return at(instant, timeZone).toFormat("dd.MM.yyyy 'kl.' HH.mm");
+}
+
+/** "kl. 14.10" */
+export function clockText(instant: Date | string, timeZone: string): string {
+  return at(instant, timeZone).toFormat("'kl.' HH.mm");
+}
+
+export function forumName(municipality: Municipality, forumId: string): string {
+  return municipality.forums.find((f) => f.id === forumId)?.name ?? forumId;
+}
+
+/** A colleague's name from the municipality's directory, or a neutral word for someone unknown. */
+export function personName(municipality: Municipality, aadObjectId: string): string {
+  return displayName(municipality, aadObjectId) ?? TEXT.unknownPerson;
+}
+
+/** "15–29 år" / "30+ år": shown in the channel instead of the citizen's age. */
+export function ageGroupText(municipality: Municipality, forumId: string): string {
+  const range = ageRangeOf(municipality, forumId);
+  return range ? TEXT.ageGroup(range.from, range.to) : "";
+}
+
+/** The meeting a case is booked into, as the calendar knows it today. */
+export function meetingOfCase(view: ViewContext, record: Pick<CaseRecord, "meetingKey">): ScheduledMeeting | undefined {
+  const key = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
+  return key ? view.calendar.find(view.municipality, key.forumId, key.date) : undefined;
+}
+
+/** Where and when the case will be discussed, in the words a caseworker reads. */
+export function caseMeetingText(view: ViewContext, record: Pick<CaseRecord, "state" | "meetingKey" | "slot">): string {
+  if (record.state === "acute") return TEXT.meetingAcute;
+  const meeting = meetingOfCase(view, record);
+  if (!meeting || record.slot === undefined) {
+    const date = record.meetingKey ? parseMeetingKey(record.meetingKey)?.date : undefined;
+    return date ? TEXT.meetingOnDate(date) : TEXT.meetingNotBooked;
+  }
+  return TEXT.meetingSlot(dateTimeText(slotStartsAt(meeting, record.slot), view.timeZone), record.slot + 1, meeting.capacity);
+}
+
+/** "Start sag i myndighedsafdelingen — visiteret til Jonas Dahl" */
+export function decisionText(municipality: Municipality, record: Pick<CaseRecord, "decision" | "socialCaseworker">): string {
+  if (!record.decision) return "";
+  const label = TEXT.decisionLabel[record.decision];
+  return record.decision === "start" && record.socialCaseworker ? TEXT.visitatedTo(label, personName(municipality, record.socialCaseworker)) : label;
+}
+
+/** "Hanne Lund, 25.11.2026 kl. 14.12" */
+export function decidedText(record: Pick<CaseRecord, "decidedByName" | "decidedAt">, timeZone: string): string {
+  return record.decidedAt ? TEXT.decidedBy(escapeMarkdown(record.decidedByName ?? ""), shortDateTimeText(record.decidedAt, timeZone)) : "";
+}
+
+/**
+ * Makes user text inert in a TextBlock: Teams renders a markdown subset, so brackets,
+ * emphasis and list markers typed by a user could otherwise form links or formatting.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,38 @@
+import type { CaseSummary } from "../../domain/case.js";
+import { maskCpr } from "../../domain/cpr.js";
+import { renderCard, type CardJson } from "../cards.js";
+import { caseMeetingText, forumName, shortDateText, type ViewContext } from "../format.js";
+import { TEXT } from "../messages.js";
+
+export interface MyCasesCard {
+  count: number;
+  summary: string;
+  cases: {
+    reference: string;
+    maskedCpr: string;
+    age: number;
+    stateText: string;
+    stateColor: string;
+    forumName: string;
+    meetingText: string;
+    raisedAt: string;
+  }[];
+}
+
+/** `mine sager`: the caseworker's own cases, masked, newest first. */
+export function myCasesCard(view: ViewContext, mine: { cases: CaseSummary[]; limited: boolean }): CardJson {
+  return renderCard("my-cases", {
+    count: mine.cases.length,
+    summary: TEXT.myCasesSummary(mine.cases.length, mine.limited),
+    cases: mine.cases.map((r) => ({
+      reference: r.reference,
+      maskedCpr: maskCpr(r.cprDigits),
+      age: r.age,
+      stateText: (r.acute ? TEXT.acuteStatePrefix : "") + TEXT.stateText[r.state],
+      stateColor: r.acute ? "Attention" : "Default",
+      forumName: forumName(view.municipality, r.forumId),
+      meetingText: caseMeetingText(view, r),
+      raisedAt: shortDateText(r.raisedAt, view.timeZone),
+    })),
+  });
+}
