@@ -23,13 +23,14 @@ import { parseMeetingKey } from "../src/domain/booking.js";
 import { raiseCase } from "../src/domain/raise-case.js";
 import { createLogger } from "../src/logger.js";
 import { wireSparring } from "../src/sparring.js";
+import { FieldCipher } from "../src/storage/field-cipher.js";
 import { openTables } from "../src/storage/table-storage.js";
 import type { BotDeps } from "../src/teams/bot-deps.js";
 import { createBot } from "../src/teams/app.js";
 import { TEXT } from "../src/teams/messages.js";
 import { createHost, listen } from "../src/teams/server.js";
 import { VERBS } from "../src/teams/verbs.js";
-import { CASEWORKER, fakeCprForAge, testMunicipality, validDraft } from "../test/support/fixtures.js";
+import { CASEWORKER, COORDINATOR, fakeCprForAge, testMunicipality, validDraft } from "../test/support/fixtures.js";
 
 // ---------------------------------------------------------------------------------------
 // Options
@@ -71,9 +72,19 @@ function parseOptions(argv: string[]): Options {
 interface TurnProbe {
   storageCalls: number;
   storageIntervals: [number, number][];
+  decryptions: number;
 }
 
 let probe: TurnProbe | undefined;
+
+/** Counts field decryptions per turn: a list that shows no case text should decrypt none of it. */
+function watchDecryption(): void {
+  const decrypt = FieldCipher.prototype.decrypt;
+  FieldCipher.prototype.decrypt = function (this: FieldCipher, sealed: string, context: string) {
+    if (probe) probe.decryptions++;
+    return decrypt.call(this, sealed, context);
+  };
+}
 
 function watchStorage(client: TableClient): void {
   client.pipeline.addPolicy(
@@ -221,6 +232,9 @@ function cardOf(turn: TurnResult): string {
 
 const SEEDED_CASES = 20;
 
+/** The youth forum's channel in the bench tenant; a coordinator asks it for the agenda. */
+const FORUM_CHANNEL = "19:bench-unge@thread.tacv2";
+
 function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): Workload[] {
   const activityBase = () => ({
     id: randomUUID(),
@@ -233,6 +247,14 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
     channelData: { tenant: { id: o.tenantId } },
   });
   const message = (text: string) => () => ({ ...activityBase(), type: "message", text });
+  const channelMessage = (text: string) => () => ({
+    ...activityBase(),
+    from: { id: `29:${COORDINATOR.aadObjectId}`, aadObjectId: COORDINATOR.aadObjectId, name: COORDINATOR.name },
+    conversation: { id: FORUM_CHANNEL, conversationType: "channel", tenantId: o.tenantId },
+    channelData: { tenant: { id: o.tenantId }, channel: { id: FORUM_CHANNEL, name: "Sparring unge" }, team: { id: "bench-team" } },
+    type: "message",
+    text,
+  });
   const submit = (fields: Record<string, string>) => () => ({
     ...activityBase(),
     type: "invoke",
@@ -262,6 +284,18 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
           ensure(turn.status === 200 && turn.replies === 1, "mine sager did not reply once", turn);
           const references = turn.lastReply.match(/SP-\d{4}/g) ?? [];
           ensure(new Set(references).size === SEEDED_CASES, `mine sager did not list ${SEEDED_CASES} cases`, turn);
+        },
+      },
+    },
+    {
+      name: "dagsorden (full meeting)",
+      activity: channelMessage("dagsorden"),
+      check: {
+        floor: echoedMessage,
+        bot: (turn) => {
+          ensure(turn.status === 200 && turn.replies >= 1, "dagsorden did not reply", turn);
+          const references = turn.lastReply.match(/SP-\d{4}/g) ?? [];
+          ensure(new Set(references).size === 6, "the agenda did not list the full meeting's 6 cases", turn);
         },
       },
     },
@@ -330,6 +364,16 @@ async function seedCases(deps: BotDeps, municipality: ReturnType<typeof testMuni
     if (outcome.kind !== "raised") throw new Error(`seeding a case failed: ${outcome.kind}`);
   }
   if (plan.length !== SEEDED_CASES) throw new Error("seed plan and SEEDED_CASES disagree");
+  // The youth forum's channel, so `dagsorden` there shows a meeting the seed filled (6 of 6 slots).
+  const channel = { id: FORUM_CHANNEL };
+  await deps.addresses.bindForumChannel(municipality.tenantId, {
+    forumId: "unge",
+    conversationId: channel.id,
+    channelName: "Sparring unge",
+    boundBy: COORDINATOR.aadObjectId,
+    reference: JSON.stringify({ conversation: channel }),
+    savedAt: new Date().toISOString(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,6 +383,7 @@ interface Sample {
   ms: number;
   cpuUs: number;
   storageCalls: number;
+  decryptions: number;
   storageBusyMs: number;
   replies: number;
 }
@@ -353,7 +398,7 @@ async function oneTurn(
   const body = JSON.stringify(workload.activity());
   const repliesBefore = seen.requests;
   const azuriteBefore = azurite();
-  const turnProbe: TurnProbe = { storageCalls: 0, storageIntervals: [] };
+  const turnProbe: TurnProbe = { storageCalls: 0, storageIntervals: [], decryptions: 0 };
   probe = turnProbe;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -371,6 +416,7 @@ async function oneTurn(
     ms,
     cpuUs: cpu.user + cpu.system,
     storageCalls: turnProbe.storageCalls,
+    decryptions: turnProbe.decryptions,
     storageBusyMs: busyMs(turnProbe.storageIntervals),
     replies: turn.replies,
     azuriteUs: azuriteBefore !== undefined && azuriteAfter !== undefined ? azuriteAfter - azuriteBefore : undefined,
@@ -400,6 +446,7 @@ function summarise(samples: (Sample & { azuriteUs: number | undefined })[]) {
     cpuUsPerTurn: mean(samples.map((s) => s.cpuUs)),
     azuriteCpuUsPerTurn: azurite.length === samples.length ? mean(azurite) : null,
     storageCallsPerTurn: mean(samples.map((s) => s.storageCalls)),
+    decryptionsPerTurn: mean(samples.map((s) => s.decryptions)),
     storageBusyMedianMs: quantile(samples.map((s) => s.storageBusyMs), 0.5),
     repliesPerTurn: mean(samples.map((s) => s.replies)),
   };
@@ -426,6 +473,7 @@ async function main(): Promise<void> {
     const azurite: RunningAzurite = await startAzurite({});
     closers.push(() => azurite.stop());
     const azuriteCpuNow = azuriteCpu();
+    watchDecryption();
     const tables = await openTables(azurite.connectionString);
     const floorTable = TableClient.fromConnectionString(azurite.connectionString, FLOOR_TABLE, { allowInsecureConnection: true });
     await floorTable.createTable();
@@ -531,9 +579,9 @@ function report(options: Options, results: { workload: string; floor: ReturnType
 
   console.log(`\nWhere the time goes, per turn, floor → bot (storage busy: time at least one Azurite request was open;`);
   console.log(`Azurite CPU: its child process, from /proc in 10 ms ticks, so only the mean over many turns means anything)\n`);
-  const w2 = [22, 14, 20, 20, 10];
+  const w2 = [22, 14, 20, 20, 10, 10];
   const pair = (a: string, b: string) => `${a} → ${b}`;
-  console.log(row(["workload", "storage calls", "storage busy ms p50", "Azurite CPU µs", "replies"], w2));
+  console.log(row(["workload", "storage calls", "storage busy ms p50", "Azurite CPU µs", "replies", "decrypts"], w2));
   for (const r of results) {
     console.log(
       row(
@@ -543,6 +591,7 @@ function report(options: Options, results: { workload: string; floor: ReturnType
           pair(n(r.floor.storageBusyMedianMs), n(r.bot.storageBusyMedianMs)),
           pair(n(r.floor.azuriteCpuUsPerTurn, 0), n(r.bot.azuriteCpuUsPerTurn, 0)),
           pair(n(r.floor.repliesPerTurn, 0), n(r.bot.repliesPerTurn, 0)),
+          n(r.bot.decryptionsPerTurn, 0),
         ],
         w2,
       ),

@@ -1,11 +1,12 @@
 import { loadConfigOrExit } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, routeConsoleToLogger } from "./logger.js";
 import { startSparring } from "./sparring.js";
 
 /** Production entry point (App Service runs `node dist/src/main.js`). */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  routeConsoleToLogger(logger);
   if (config.storage.kind !== "connection-string") {
     process.stderr.write("Sparring cannot start: STORAGE_CONNECTION_STRING is not set. For local development run `npm start`, which starts the Azurite emulator.\n");
     process.exit(2);

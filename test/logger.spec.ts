@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
+import { createLogger, routeConsoleToLogger, withCorrelation } from "../src/logger.js";
 
 function capture() {
   const lines: string[] = [];
@@ -25,5 +25,31 @@ describe("logger", () => {
     expect(out).not.toContain("diabetes");
     expect(out).not.toContain("gæld");
     expect(out).toContain('"caseNo":7');
+  });
+
+  it("stamps every line written during a turn with that turn's correlation id", async () => {
+    const { logger, lines } = capture();
+    await withCorrelation("turn-1", async () => {
+      await Promise.resolve();
+      logger.info("inside");
+    });
+    logger.info("outside");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "inside", correlationId: "turn-1" });
+    expect(JSON.parse(lines[1]!)).not.toHaveProperty("correlationId");
+  });
+
+  it("turns what libraries print on the console into scrubbed JSON lines", () => {
+    const { logger, lines } = capture();
+    const restore = routeConsoleToLogger(logger);
+    try {
+      console.error(new Error("token for 610190-4321 rejected"));
+      console.warn("BadRequest: Missing activity or activity type.");
+    } finally {
+      restore();
+    }
+    const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toMatchObject({ level: 50, source: "console" });
+    expect(JSON.stringify(first)).not.toMatch(/610190-?4321/);
+    expect(second).toMatchObject({ level: 40, msg: "BadRequest: Missing activity or activity type." });
   });
 });

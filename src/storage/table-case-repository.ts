@@ -8,7 +8,7 @@ import type { Notification } from "../domain/notification.js";
 import type { FieldCipher } from "./field-cipher.js";
 import type { TableOutbox } from "./table-outbox.js";
 import { isBatchConflict, isConflict, isNotFound, isPreconditionFailed } from "./storage-errors.js";
-import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys } from "./table-layout.js";
+import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys, ROW_PREFIX } from "./table-layout.js";
 
 type CaseEntity = {
   partitionKey: string;
@@ -366,7 +366,7 @@ export class TableCaseRepository implements CaseRepository {
 
 /** Row keys sort by time; the random suffix keeps two entries of the same millisecond apart. */
 function auditRow(partitionKey: string, entry: AuditEntry) {
-  return { partitionKey, rowKey: `audit|${entry.at}|${randomBytes(4).toString("hex")}`, ...entry };
+  return { partitionKey, rowKey: `${ROW_PREFIX.audit}${entry.at}|${randomBytes(4).toString("hex")}`, ...entry };
 }
 
 function escapeOData(value: string): string {

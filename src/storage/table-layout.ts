@@ -23,6 +23,15 @@ export const TABLES = {
   leases: "leases",
 } as const;
 
+/** Row key prefixes of the rows that live beside a case or meeting row in its partition. */
+export const ROW_PREFIX = { audit: "audit|", outbox: "outbox|", slot: "slot|" } as const;
+
+/** OData filter for the rows of one partition whose row key starts with `prefix` (`|` sorts just below `}`). */
+export function rowsWithPrefix(partitionKey: string, prefix: string): string {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return `PartitionKey eq '${partitionKey.replace(/'/g, "''")}' and RowKey ge '${prefix}' and RowKey lt '${upper}'`;
+}
+
 export const CASE_ROW = "case";
 export const COUNTER_ROW = "case";
 export const MEETING_ROW = "meeting";
@@ -30,7 +39,7 @@ export const MEETING_ROW = "meeting";
 export const keys = {
   casePartition: (tenantId: string, caseNo: number) => `${tenantId}|case|${caseNo}`,
   meetingPartition: (tenantId: string, forumId: string, date: string) => `${tenantId}|meeting|${forumId}|${date}`,
-  slotRow: (slot: number) => `slot|${String(slot).padStart(2, "0")}`,
+  slotRow: (slot: number) => `${ROW_PREFIX.slot}${String(slot).padStart(2, "0")}`,
   counterPartition: (tenantId: string) => `${tenantId}|counter`,
   submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,

@@ -3,7 +3,7 @@ import type { Notification } from "../domain/notification.js";
 import type { MeetingRepository, MeetingSlotRef, MeetingStatus } from "../domain/ports.js";
 import type { TableOutbox } from "./table-outbox.js";
 import { storageStatusOf as statusOf } from "./storage-errors.js";
-import { assertSafeKeyPart, keys, MEETING_ROW } from "./table-layout.js";
+import { assertSafeKeyPart, keys, MEETING_ROW, ROW_PREFIX, rowsWithPrefix } from "./table-layout.js";
 
 interface MeetingEntity {
   cancelled?: boolean;
@@ -61,7 +61,7 @@ export class TableMeetingRepository implements MeetingRepository {
   async bookings(tenantId: string, meeting: MeetingKey): Promise<{ slot: number; caseNo: number }[]> {
     const pk = this.partition(tenantId, meeting);
     const rows = this.table.listEntities<{ slot: number; caseNo: number }>({
-      queryOptions: { filter: `PartitionKey eq '${pk}' and RowKey ge 'slot|' and RowKey lt 'slot}'`, select: ["slot", "caseNo"] },
+      queryOptions: { filter: rowsWithPrefix(pk, ROW_PREFIX.slot), select: ["slot", "caseNo"] },
     });
     const out: { slot: number; caseNo: number }[] = [];
     for await (const row of rows) out.push({ slot: row.slot, caseNo: row.caseNo });

@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { Notification, NotificationContent, NotificationTarget } from "../domain/notification.js";
 import type { Outbox, OutboxMessage, OutboxPointer } from "../domain/ports.js";
 import { storageStatusOf as statusOf } from "./storage-errors.js";
-import { assertSafeKeyPart, keys } from "./table-layout.js";
+import { assertSafeKeyPart, keys, ROW_PREFIX } from "./table-layout.js";
 
 /**
  * A durable outbox for proactive messages (SPEC §7, §9).
@@ -15,7 +15,7 @@ import { assertSafeKeyPart, keys } from "./table-layout.js";
  * committed is dropped by the dispatcher once it is older than `ORPHAN_GRACE_MS`, counted
  * from its latest announcement.
  */
-export const OUTBOX_ROW_PREFIX = "outbox|";
+const OUTBOX_ROW_PREFIX = ROW_PREFIX.outbox;
 
 const MAX_PAGES_PER_QUERY = 5;
 

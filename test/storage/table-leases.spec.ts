@@ -40,4 +40,19 @@ describe("job leases (Azurite)", () => {
     expect(runs).toBe(1);
     await Promise.all([one.stop(), two.stop()]);
   });
+
+  it("gives its leases back on stop, so another instance takes the job at once", async () => {
+    const job = `rollover-${randomUUID()}`;
+    const logger = createLogger("silent");
+    const now = () => new Date();
+    const one = new Scheduler({ leases, holder: "one", now, logger });
+    const two = new Scheduler({ leases, holder: "two", now, logger });
+    const work = { name: job, intervalMs: 60_000, run: async () => undefined };
+    expect(await one.runOnce(work)).toBe(true);
+    expect(await two.runOnce(work)).toBe(false);
+    await one.stop();
+    expect(await one.runOnce(work)).toBe(false);
+    expect(await two.runOnce(work)).toBe(true);
+    await two.stop();
+  });
 });

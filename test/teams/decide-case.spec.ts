@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
+import { keys, ROW_PREFIX, rowsWithPrefix } from "../../src/storage/table-layout.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import {
@@ -40,7 +41,7 @@ const decide = (record: { caseNo: number; version: number }, data: Record<string
 async function outboxRows(caseNo: number) {
   const rows = [];
   for await (const row of tables.cases.listEntities({
-    queryOptions: { filter: `PartitionKey eq '${municipality.tenantId}|case|${caseNo}' and RowKey ge 'outbox|' and RowKey lt 'outbox}'` },
+    queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.outbox) },
   })) rows.push(row);
   return rows;
 }
@@ -48,7 +49,7 @@ async function outboxRows(caseNo: number) {
 async function auditActions(caseNo: number) {
   const rows: string[] = [];
   for await (const row of tables.cases.listEntities<{ action: string }>({
-    queryOptions: { filter: `PartitionKey eq '${municipality.tenantId}|case|${caseNo}' and RowKey ge 'audit|' and RowKey lt 'audit}'` },
+    queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.audit) },
   })) rows.push(row.action);
   return rows;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { publishDueAgendas } from "../../src/domain/meeting-jobs.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
+import { keys, ROW_PREFIX, rowsWithPrefix } from "../../src/storage/table-layout.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import { ADMINISTRATOR, CASEWORKER, COORDINATOR, OUTSIDER, testMunicipality } from "../support/fixtures.js";
@@ -61,7 +62,7 @@ describe("the case in the forum channel", () => {
     expect(JSON.stringify(asRaiser.body.value)).toContain(cpr);
     const audit = [];
     for await (const row of tables.cases.listEntities<{ action: string; user: string }>({
-      queryOptions: { filter: `PartitionKey eq '${municipality.tenantId}|case|${caseNo}' and RowKey ge 'audit|' and RowKey lt 'audit}'` },
+      queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.audit) },
     })) audit.push(`${row.action}:${row.user}`);
     expect(audit.sort()).toEqual(
       [`view-details:${COORDINATOR.aadObjectId}`, `view-details:${CASEWORKER.aadObjectId}`, `view-refused:${OUTSIDER.aadObjectId}`].sort(),

@@ -23,7 +23,7 @@ afterAll(() => bot.close());
 /** Puts a text message for the caseworker in a throwaway partition, as a change would. */
 async function enqueue(text: string) {
   const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text }, clock);
-  await bot.outbox.commit(`${municipality.tenantId}|test|${randomUUID()}`, [], [message]);
+  await bot.outbox.commit(scratchPartition(municipality.tenantId), [], [message]);
   return message;
 }
 
@@ -32,6 +32,11 @@ const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
 async function pointerOf(id: string) {
   return tables.outbox.getEntity<{ dueAt: string; attempts: number }>(keys.outboxPartition(municipality.tenantId), id).catch(() => undefined);
+}
+
+/** A case partition no case uses: somewhere to commit test messages. */
+function scratchPartition(tenantId: string): string {
+  return keys.casePartition(tenantId, 1_000_000 + Math.floor(Math.random() * 1_000_000_000));
 }
 
 describe("delivering notifications", () => {
@@ -77,7 +82,7 @@ describe("delivering notifications", () => {
   it("waits for a conversation to exist instead of dropping the message", async () => {
     const stranger = randomUUID();
     const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: stranger }, { kind: "text", text: "later" }, clock);
-    await bot.outbox.commit(`${municipality.tenantId}|test|${randomUUID()}`, [], [message]);
+    await bot.outbox.commit(scratchPartition(municipality.tenantId), [], [message]);
     expect((await bot.dispatcher.runOnce()).retried).toBe(1);
     await bot.post({ ...bot.base({ aadObjectId: stranger, name: "Ny" }), type: "installationUpdate", action: "add" });
     advance(120_000);
@@ -115,7 +120,7 @@ describe("delivering notifications", () => {
 
   it("drops a pointer whose change never committed, but only after the grace period", async () => {
     const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text: "ghost" }, clock);
-    const partition = `${municipality.tenantId}|test|${randomUUID()}`;
+    const partition = scratchPartition(municipality.tenantId);
     // The change conflicts (an entity already there), so the batch fails after the pointer was written.
     await tables.cases.createEntity({ partitionKey: partition, rowKey: "case" });
     await expect(bot.outbox.commit(partition, [["create", { partitionKey: partition, rowKey: "case" }]], [message])).rejects.toThrow();
@@ -128,7 +133,7 @@ describe("delivering notifications", () => {
 
   it("never creates two messages for the same event", async () => {
     const dedupeKey = `test:${randomUUID()}`;
-    const partition = `${municipality.tenantId}|test|${randomUUID()}`;
+    const partition = scratchPartition(municipality.tenantId);
     const make = () => notification(municipality.tenantId, dedupeKey, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text: "once" }, clock);
     await bot.outbox.commit(partition, [], [make()]);
     await expect(bot.outbox.commit(partition, [], [make()])).rejects.toThrow();
@@ -166,7 +171,7 @@ describe("delivering notifications under races and faults", () => {
   }
 
   it("does not free a message that another instance is sending when the same event is announced again", async () => {
-    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const partition = scratchPartition(tenant.tenantId);
     const dedupeKey = `test:${randomUUID()}`;
     await h.outbox.commit(partition, [], [message("announced-twice", dedupeKey)]);
     const [due] = await h.outbox.due(tenant.tenantId, now, 40);
@@ -182,7 +187,7 @@ describe("delivering notifications under races and faults", () => {
 
   it("keeps a message whose change commits while its stale pointer is being dropped", async () => {
     const dedupeKey = `agenda:${randomUUID()}`;
-    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const partition = scratchPartition(tenant.tenantId);
     // The first attempt's change conflicts: its pointer is left behind.
     await tables.cases.createEntity({ partitionKey: partition, rowKey: "meeting" });
     await expect(h.outbox.commit(partition, [["create", { partitionKey: partition, rowKey: "meeting" }]], [message("raced", dedupeKey)])).rejects.toThrow();
@@ -205,7 +210,7 @@ describe("delivering notifications under races and faults", () => {
 
   it("sends a message seen between its announcement and its commit seconds later, not minutes", async () => {
     const early = message("seen-early");
-    const partition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const partition = scratchPartition(tenant.tenantId);
     const submit = tables.cases.submitTransaction.bind(tables.cases);
     let commitNow!: () => void;
     const gate = new Promise<void>((resolve) => (commitNow = resolve));
@@ -230,11 +235,11 @@ describe("delivering notifications under races and faults", () => {
 
   it("delivers the other messages when one cannot be read, and retries that one with backoff", async () => {
     const broken = message("broken");
-    const brokenPartition = `${tenant.tenantId}|test|${randomUUID()}`;
+    const brokenPartition = scratchPartition(tenant.tenantId);
     await h.outbox.commit(brokenPartition, [], [broken]);
     await tables.cases.updateEntity({ partitionKey: brokenPartition, rowKey: `outbox|${broken.id}`, content: "{not json" }, "Merge");
     later(1_000);
-    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [message("healthy")]);
+    await h.outbox.commit(scratchPartition(tenant.tenantId), [], [message("healthy")]);
     later(1_000);
     try {
       expect(await h.dispatcher.runOnce()).toMatchObject({ sent: 1, retried: 1 });
@@ -249,7 +254,7 @@ describe("delivering notifications under races and faults", () => {
 
   it("retries a 401 (the bot's credentials failing) instead of giving the message up", async () => {
     const m = message("unauthorised");
-    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [m]);
+    await h.outbox.commit(scratchPartition(tenant.tenantId), [], [m]);
     h.script.push({ status: 401 });
     expect((await h.dispatcher.runOnce()).retried).toBe(1);
     await drain();
@@ -258,7 +263,7 @@ describe("delivering notifications under races and faults", () => {
 
   it("does not let a second instance send a message while the first is still inside the client's own Retry-After wait", async () => {
     const m = message("slow-send");
-    await h.outbox.commit(`${tenant.tenantId}|test|${randomUUID()}`, [], [m]);
+    await h.outbox.commit(scratchPartition(tenant.tenantId), [], [m]);
     const second = createDispatcher(h.deps, h.outbox, "");
     h.script.push({ status: 429, headers: { "retry-after": "2" } });
     const first = h.dispatcher.runOnce();
