@@ -24,6 +24,8 @@ const envSchema = z.object({
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TIME_ZONE: z.string().default(DEFAULT_TIME_ZONE),
+  ENTRA_JWKS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys")),
+  BOSTOTTE_API_AUDIENCE: z.string().optional().transform(emptyToUndefined),
 });
 
 function emptyToUndefined(value: string | undefined): string | undefined {
@@ -48,6 +50,15 @@ export interface Config {
   playgroundPort: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   timeZone: string;
+  /** The bostøtte endpoint for the social case system (SPEC §7, §9). */
+  bostotteApi: {
+    /** Where Entra ID publishes the keys access tokens are signed with. */
+    jwksUrl: string;
+    /** Accepted token audiences (application ID URI, client id); empty locally when not set. */
+    audiences: string[];
+    /** Local development only: the shared key in DATA_DIR; never set in production. */
+    localKey: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.ALLOWED_TENANT_IDS) problems.push("ALLOWED_TENANT_IDS is required when BOT_APP_ID is set: the Entra tenant ids of the municipalities this deployment serves, comma separated.");
     if (e.BOT_APP_TYPE !== "UserAssignedMSI" && !e.BOT_APP_PASSWORD) problems.push("BOT_APP_PASSWORD is required unless BOT_APP_TYPE=UserAssignedMSI.");
     if (e.BOT_APP_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID) problems.push("BOT_TENANT_ID is required for a SingleTenant or UserAssignedMSI bot registration.");
+    if (!e.BOSTOTTE_API_AUDIENCE) problems.push("BOSTOTTE_API_AUDIENCE is required when BOT_APP_ID is set: the Application ID URI (e.g. api://sparring-bostotte) and/or the client id of the Sparring API app registration that the municipality's social case system requests its access tokens for, comma separated.");
+    if (!e.ENTRA_JWKS_URL.startsWith("https://")) problems.push("ENTRA_JWKS_URL must be an https:// address when BOT_APP_ID is set.");
   }
 
   let encryptionKey: Buffer | undefined;
@@ -110,7 +123,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playgroundPort: e.PLAYGROUND_PORT,
     logLevel: e.LOG_LEVEL,
     timeZone: e.TIME_ZONE,
+    bostotteApi: {
+      jwksUrl: e.ENTRA_JWKS_URL,
+      audiences: commaList(e.BOSTOTTE_API_AUDIENCE),
+      localKey: production ? undefined : localBostotteKey(dataDir),
+    },
   };
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((v) => v.trim()).filter(Boolean);
 }
 
 function readMunicipalities(file: string): Map<string, Municipality> {
@@ -140,6 +162,21 @@ function localEncryptionKey(dataDir: string): Buffer {
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString("base64"), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+/**
+ * Local development only: the shared key a local script sends in `x-sparring-local-key`
+ * to call the bostøtte endpoint without Entra ID; generated once, readable by the owner only.
+ */
+function localBostotteKey(dataDir: string): string {
+  const file = path.join(dataDir, "bostotte-local.key");
+  const existing = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, key, { mode: 0o600 });
   chmodSync(file, 0o600);
   return key;
 }

@@ -11,6 +11,7 @@ import { openTables, storageReachable, type TableClients } from "./storage/table
 import type { Clock } from "./domain/ports.js";
 import { createBot } from "./teams/app.js";
 import { createHost, listen } from "./teams/server.js";
+import { createEntraTokenVerifier } from "./teams/entra-token.js";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { publishDueAgendas, rollOverEndedMeetings } from "./domain/meeting-jobs.js";
@@ -63,6 +64,18 @@ export async function startSparring(config: Config, logger: Logger, connectionSt
     allowedTenants: new Set(config.municipalities.keys()),
     health: async () => ({ storage: await storageReachable(tables) }),
     logger,
+    // The route answers 404 until `bostotteEvents` (the domain use case) is passed here.
+    verifyBostotteToken:
+      config.bostotteApi.audiences.length > 0
+        ? createEntraTokenVerifier({
+            jwksUrl: config.bostotteApi.jwksUrl,
+            audiences: config.bostotteApi.audiences,
+            allowedTenants: new Set(config.municipalities.keys()),
+            // Until the municipality configuration lists its caller apps, none is allowed (403).
+            allowedCallers: () => [],
+          })
+        : undefined,
+    bostotteLocalKey: config.bostotteApi.localKey,
   });
   const port = await listen(server, config.port, config.host);
   logger.info({ port, host: config.host, mode: config.bot ? "production" : "local" }, "Sparring listening");

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,9 @@ describe("loadConfig", () => {
     expect(first.storage.kind).toBe("local-emulator");
     expect(first.encryptionKey.equals(second.encryptionKey)).toBe(true);
     expect(readFileSync(path.join(dir, "encryption.key"), "utf8").trim()).toHaveLength(44);
+    // The bostøtte endpoint's local key: made once, readable by the owner only.
+    expect(second.bostotteApi.localKey).toBe(first.bostotteApi.localKey);
+    expect(statSync(path.join(dir, "bostotte-local.key")).mode & 0o777).toBe(0o600);
   });
 
   it("names every missing production setting in words an IT operator can act on", () => {
@@ -24,7 +27,7 @@ describe("loadConfig", () => {
       loadConfig({ BOT_APP_ID: "00000000-0000-0000-0000-000000000001", DATA_DIR: dataDir() });
     } catch (error) {
       const message = (error as Error).message;
-      for (const key of ["STORAGE_CONNECTION_STRING", "DATA_ENCRYPTION_KEY", "ALLOWED_TENANT_IDS", "BOT_APP_PASSWORD", "BOT_TENANT_ID"]) {
+      for (const key of ["STORAGE_CONNECTION_STRING", "DATA_ENCRYPTION_KEY", "ALLOWED_TENANT_IDS", "BOT_APP_PASSWORD", "BOT_TENANT_ID", "BOSTOTTE_API_AUDIENCE"]) {
         expect(message).toContain(key);
       }
     }
@@ -38,8 +41,11 @@ describe("loadConfig", () => {
       STORAGE_CONNECTION_STRING: "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=eA==;EndpointSuffix=core.windows.net",
       DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
       ALLOWED_TENANT_IDS: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+      BOSTOTTE_API_AUDIENCE: "api://sparring-bostotte",
     });
     expect(config.host).toBe("0.0.0.0");
+    // The local shared key of the bostøtte endpoint exists only in local mode.
+    expect(config.bostotteApi.localKey).toBeUndefined();
     expect([...config.municipalities.keys()]).toEqual(["9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"]);
   });
 

@@ -4,8 +4,15 @@ import type { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Request, Response, TurnContext } from "botbuilder";
 import { z } from "zod";
 import type { Logger } from "../logger.js";
+import { answerBostotteEvent, BOSTOTTE_EVENTS_PATH, BOSTOTTE_MAX_BODY_BYTES, type BostotteEvents } from "./bostotte-route.js";
+import type { EntraTokenVerifier } from "./entra-token.js";
 
 const MAX_BODY_BYTES = 512 * 1024;
+/**
+ * How much of a too-large body is still read (and thrown away) so that the client, which
+ * is still sending, receives the 413 instead of a reset connection.
+ */
+const TOO_LARGE_DRAIN_BYTES = 1024 * 1024;
 
 /** The least an activity must have before it is handed to the adapter. */
 const activityEnvelope = z
@@ -25,11 +32,18 @@ export interface HostOptions {
   allowedTenants: ReadonlySet<string>;
   health: () => Promise<{ storage: boolean }>;
   logger: Logger;
+  /** Records a bostøtte decision from the social case system (SPEC §7); without it the route answers 404. */
+  bostotteEvents?: BostotteEvents;
+  /** Checks a bostøtte caller's Entra ID access token; without it no bearer token is accepted. */
+  verifyBostotteToken?: EntraTokenVerifier;
+  /** Local development only: the shared key accepted from loopback callers, and only when `localOnly`. */
+  bostotteLocalKey?: string;
 }
 
 /**
- * The HTTP host: `POST /api/messages` for Teams, `GET /api/health` for probes. A
- * malformed body is answered 400 and never reaches the adapter.
+ * The HTTP host: `POST /api/messages` for Teams, `POST /api/bostotte/events` for the
+ * social case system, `GET /api/health` for probes. A malformed body is answered 400 and
+ * never reaches the adapter; a too-large one 413.
  */
 export function createHost(options: HostOptions): http.Server {
   return http.createServer((req, res) => {
@@ -48,14 +62,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: HostOptions)
     send(res, storage ? 200 : 503, { status: storage ? "ok" : "degraded", storage: storage ? "reachable" : "unreachable" });
     return;
   }
+  if (url.pathname === BOSTOTTE_EVENTS_PATH) return handleBostotte(req, res, o);
   if (url.pathname !== "/api/messages") return send(res, 404, { error: "not found" });
-  if (req.method !== "POST") return send(res, 405, { error: "method not allowed" });
+  if (req.method !== "POST") return send(res, 405, { error: "method not allowed" }, { allow: "POST" });
 
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) return sendTooLarge(res, read.drained);
   let body: unknown;
   try {
-    body = JSON.parse(await readBody(req));
-  } catch (error) {
-    return send(res, (error as { status?: number }).status ?? 400, { error: "body must be a JSON activity" });
+    body = JSON.parse(read.text);
+  } catch {
+    return send(res, 400, { error: "body must be a JSON activity" });
   }
   const envelope = activityEnvelope.safeParse(body);
   if (!envelope.success) return send(res, 400, { error: "body is not a Bot Framework activity" });
@@ -74,22 +91,56 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: HostOptions)
   await o.adapter.process(requestShim(req, body as Record<string, unknown>), responseShim(res), o.logic);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+async function handleBostotte(req: IncomingMessage, res: ServerResponse, o: HostOptions): Promise<void> {
+  if (!o.bostotteEvents) return send(res, 404, { error: "not found" });
+  if (req.method !== "POST") return send(res, 405, { error: "method not allowed" }, { allow: "POST" });
+  const read = await readBody(req, BOSTOTTE_MAX_BODY_BYTES);
+  if (!read.ok) return sendTooLarge(res, read.drained);
+  const answer = await answerBostotteEvent(req, read.text, {
+    events: o.bostotteEvents,
+    verifyToken: o.verifyBostotteToken,
+    localKey: o.bostotteLocalKey,
+    localOnly: o.localOnly,
+    allowedTenants: o.allowedTenants,
+    logger: o.logger,
+  });
+  send(res, answer.status, answer.body, answer.headers);
+}
+
+type BodyRead = { ok: true; text: string } | { ok: false; drained: boolean };
+
+/**
+ * The body as text when it is at most `limit` bytes. A larger one is read to its end and
+ * dropped (`drained`), so the connection stays usable; only beyond TOO_LARGE_DRAIN_BYTES
+ * more is reading given up and the connection must close after the answer.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"]) > limit + TOO_LARGE_DRAIN_BYTES) {
+      resolve({ ok: false, drained: false });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error("body too large"), { status: 413 }));
-        req.destroy();
-        return;
+      if (size <= limit) chunks.push(chunk);
+      else if (size <= limit + TOO_LARGE_DRAIN_BYTES) chunks.length = 0;
+      else {
+        req.off("data", onData);
+        req.off("end", onEnd);
+        resolve({ ok: false, drained: false });
       }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    };
+    const onEnd = () => resolve(size > limit ? { ok: false, drained: true } : { ok: true, text: Buffer.concat(chunks).toString("utf8") });
+    req.on("data", onData);
+    req.on("end", onEnd);
     req.on("error", reject);
   });
+}
+
+function sendTooLarge(res: ServerResponse, drained: boolean): void {
+  send(res, 413, { error: "body too large" }, drained ? {} : { connection: "close" });
 }
 
 function requestShim(req: IncomingMessage, body: Record<string, unknown>): Request {
@@ -126,8 +177,8 @@ function responseShim(res: ServerResponse): Response {
   return shim;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8" });
   res.end(JSON.stringify(body));
 }
 
