@@ -47,6 +47,11 @@ export function bookingCandidates<M extends MeetingRef>(
     .filter((m) => forumForAge(municipality, ageOn(birthDate, localDateOf(m.date)))?.id === m.forumId);
 }
 
+/** What a case row records of its booking: the meeting, the slot, and forum and age as on that meeting's date. */
+export function placementIn(meeting: { forumId: string; date: string }, slot: number, birthDate: LocalDate) {
+  return { meetingKey: meetingKey(meeting), slot, forumId: meeting.forumId, age: ageOn(birthDate, localDateOf(meeting.date)) };
+}
+
 export interface Booking<M extends MeetingRef = MeetingRef> {
   meeting: M;
   slot: number;

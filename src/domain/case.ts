@@ -111,8 +111,22 @@ function checkText(value: string, required: boolean): FieldErrorCode | undefined
   return undefined;
 }
 
-function normalise(value: string): string {
+/** Text as stored: line breaks as `\n`, no surrounding white space. */
+export function normaliseText(value: string): string {
   return value.replace(/\r\n?/g, "\n").trim();
+}
+
+const normalise = normaliseText;
+
+/**
+ * A required short note (a decision's reason, what is missing, the information added),
+ * held to the agenda's limits: the normalised text, or why it cannot be used.
+ */
+export function checkNote(value: string): { ok: true; text: string } | { ok: false; error: "note.required" | "note.too-long" } {
+  const text = normaliseText(value);
+  if (!text) return { ok: false, error: "note.required" };
+  if (text.length > MAX_CHARS || text.split("\n").length > MAX_LINES) return { ok: false, error: "note.too-long" };
+  return { ok: true, text };
 }
 
 /** A stored case as the rest of the product sees it. Sensitive fields are decrypted. */
@@ -152,13 +166,19 @@ export interface CaseRecord {
   /** What the caseworker added when the forum asked for more information; sealed at rest. */
   additionalInfo: string;
   version: number;
+  /**
+   * Set when the case is booked into a meeting as a follow-up of its joint plan (seed 002:
+   * "opfølgning i sparringsforum"): the plan's forum follow-up date this booking answers.
+   * An agenda item with it is a follow-up item, not a case to decide.
+   */
+  planFollowUp?: string;
 }
 
 /** What a list of cases needs: no health, social or question text, so none is decrypted for it. */
 export type CaseSummary = Omit<CaseRecord, "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo">;
 
 /** What an agenda shows of a case: no CPR and no case text, so nothing is decrypted for it. */
-export type AgendaEntry = Pick<CaseRecord, "caseNo" | "reference" | "state" | "forumId" | "department" | "acute" | "meetingKey" | "slot" | "decision">;
+export type AgendaEntry = Pick<CaseRecord, "caseNo" | "reference" | "state" | "forumId" | "department" | "acute" | "meetingKey" | "slot" | "decision" | "planFollowUp">;
 
 /** "SP-0042": short enough to say on the phone, unique per municipality. */
 export function caseReference(caseNo: number): string {

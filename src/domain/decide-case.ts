@@ -1,12 +1,12 @@
 import { canDecide, isSocialCaseworker } from "./access.js";
-import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeetingKey } from "./booking.js";
-import { ageOn, parseCpr } from "./cpr.js";
-import { MAX_CHARS, MAX_LINES, type CaseRecord } from "./case.js";
+import { bookFirstFree, bookingCandidates, parseMeetingKey, placementIn } from "./booking.js";
+import { parseCpr } from "./cpr.js";
+import { checkNote, type CaseRecord } from "./case.js";
 import { transition, type DecisionKind } from "./case-lifecycle.js";
 import type { Municipality } from "./municipality.js";
 import { moveCase, releaseUnlessHeld, type MoveDeps } from "./move-case.js";
 import { notification, type Notification } from "./notification.js";
-import type { CasePatch } from "./ports.js";
+import type { AuditEntry, CasePatch } from "./ports.js";
 
 export interface DecisionInput {
   decision: DecisionKind | "";
@@ -53,6 +53,8 @@ export async function decideCase(deps: MoveDeps, command: DecideCommand): Promis
     return { kind, record } as const;
   };
   if (!canDecide(municipality, record.forumId, by.aadObjectId)) return refuse("not-allowed", "not a coordinator of the forum");
+  // Taken back by its caseworker: nothing left to decide, whatever the card showed.
+  if (record.state === "withdrawn") return { kind: "not-allowed-now", record };
   if (record.version !== command.expectedVersion) {
     if (record.decision && record.state !== "booked") return { kind: "already-decided", record };
     return refuse("stale", `card version ${command.expectedVersion}, case version ${record.version}`);
@@ -73,6 +75,17 @@ export async function decideCase(deps: MoveDeps, command: DecideCommand): Promis
   };
   const audit = { at: now.toISOString(), user: by.aadObjectId, action: "decide" as const, purpose: decision };
 
+  if (decision === "postpone" && record.state === "acute") {
+    // Udsæt on an acute case: it holds no slot yet, so it is booked into the next meeting with a free slot.
+    const booked = await bookIntoNextMeeting(deps, municipality, record, { ...decided, state: step.next, postponements: record.postponements + 1 }, audit, (next) => [
+      caseCardUpdate(next, now),
+      notification(tenantId, `case:${next.caseNo}:moved:v${next.version}`, { kind: "personal", aadObjectId: next.raisedBy }, { kind: "case-moved", caseNo: next.caseNo, reason: "postponed" }, now),
+    ]);
+    if (booked.kind === "booked") return { kind: "decided", record: booked.record };
+    if (booked.kind === "no-free-meeting") return { kind: "no-free-meeting", record };
+    if (booked.kind === "lost" && booked.latest) return booked.latest.decision ? { kind: "already-decided", record: booked.latest } : { kind: "stale", record: booked.latest };
+    return { kind: "unknown-case" };
+  }
   if (decision === "postpone") {
     // Udsæt: the case moves to the next meeting with a free slot; the caseworker is told.
     const moved = await moveCase(deps, {
@@ -107,9 +120,8 @@ function validateDecision(municipality: Municipality, input: DecisionInput): Ext
   if (!input.decision) errors.decision = "decision.required";
   if (input.decision === "start" && !isSocialCaseworker(municipality, input.socialCaseworker)) errors.socialCaseworker = "social-caseworker.required";
   if (input.decision === "no-basis" || input.decision === "more-information") {
-    const note = input.note.replace(/\r\n?/g, "\n").trim();
-    if (!note) errors.note = "note.required";
-    else if (note.length > MAX_CHARS || note.split("\n").length > MAX_LINES) errors.note = "note.too-long";
+    const note = checkNote(input.note);
+    if (!note.ok) errors.note = note.error;
   }
   return errors;
 }
@@ -119,7 +131,7 @@ export function decisionMessages(record: CaseRecord, now: Date): Notification[] 
   const t = record.tenantId;
   const key = `case:${record.caseNo}:v${record.version}`;
   const messages = [
-    notification(t, `${key}:card`, { kind: "forum-channel", forumId: record.forumId }, { kind: "case-card", caseNo: record.caseNo, mode: "update" }, now),
+    caseCardUpdate(record, now),
     notification(t, `${key}:decision:raiser`, { kind: "personal", aadObjectId: record.raisedBy }, { kind: "decision", caseNo: record.caseNo, audience: "raiser" }, now),
   ];
   if (record.decision === "start" && record.socialCaseworker) {
@@ -152,39 +164,73 @@ export async function addInformation(
   if (!record) return { kind: "unknown-case" };
   if (record.raisedBy !== command.by) return { kind: "not-allowed" };
   if (record.version !== command.expectedVersion || !transition(record.state, "information-added").ok) return { kind: "not-awaiting", record };
-  const text = command.text.replace(/\r\n?/g, "\n").trim();
-  if (!text) return { kind: "invalid", record, error: "note.required" };
-  if (text.length > MAX_CHARS || text.split("\n").length > MAX_LINES) return { kind: "invalid", record, error: "note.too-long" };
+  const note = checkNote(command.text);
+  if (!note.ok) return { kind: "invalid", record, error: note.error };
 
   const now = deps.clock.now();
+  const booked = await bookIntoNextMeeting(
+    deps,
+    municipality,
+    record,
+    { state: "booked", additionalInfo: [record.additionalInfo, note.text].filter(Boolean).join("\n\n") },
+    { at: now.toISOString(), user: command.by, action: "add-information", purpose: "more information for the forum" },
+    (next) => [caseCardUpdate(next, now)],
+  );
+  switch (booked.kind) {
+    case "booked":
+      return { kind: "added", record: booked.record };
+    case "no-free-meeting":
+      return { kind: "no-free-meeting", record };
+    case "lost":
+      return booked.latest ? { kind: "not-awaiting", record: booked.latest } : { kind: "unknown-case" };
+  }
+}
+
+/** The case's card in the forum channel is edited to show this version. */
+function caseCardUpdate(record: CaseRecord, now: Date): Notification {
+  return notification(
+    record.tenantId,
+    `case:${record.caseNo}:v${record.version}:card`,
+    { kind: "forum-channel", forumId: record.forumId },
+    { kind: "case-card", caseNo: record.caseNo, mode: "update" },
+    now,
+  );
+}
+
+/**
+ * Books a case that holds no slot (acute, or waiting for information) into the next
+ * meeting with a free slot, together with `patch`, conditional on the version read. The
+ * slot is claimed first and given back when the change loses its race.
+ */
+async function bookIntoNextMeeting(
+  deps: MoveDeps,
+  municipality: Municipality,
+  record: CaseRecord,
+  patch: CasePatch,
+  audit: AuditEntry,
+  messages: (next: CaseRecord) => Notification[],
+): Promise<{ kind: "booked"; record: CaseRecord } | { kind: "no-free-meeting" } | { kind: "lost"; latest: CaseRecord | undefined }> {
+  const tenantId = municipality.tenantId;
   const cpr = parseCpr(record.cprDigits);
-  if (!cpr.ok) return { kind: "unknown-case" };
-  const candidates = bookingCandidates(municipality, cpr.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
+  if (!cpr.ok) return { kind: "lost", latest: undefined };
+  const candidates = bookingCandidates(municipality, cpr.cpr.birthDate, deps.calendar.openForBooking(municipality, deps.clock.now()));
   const booking = await bookFirstFree(deps.meetings, tenantId, candidates, record.caseNo);
-  if (!booking) return { kind: "no-free-meeting", record };
+  if (!booking) return { kind: "no-free-meeting" };
   const changed = await deps.cases.change(
     tenantId,
     record.caseNo,
     record.version,
-    {
-      state: "booked",
-      meetingKey: meetingKey(booking.meeting),
-      slot: booking.slot,
-      forumId: booking.meeting.forumId,
-      age: ageOn(cpr.cpr.birthDate, localDateOf(booking.meeting.date)),
-      additionalInfo: [record.additionalInfo, text].filter(Boolean).join("\n\n"),
-    },
-    { at: now.toISOString(), user: command.by, action: "add-information", purpose: "more information for the forum" },
-    (next) => [
-      notification(tenantId, `case:${next.caseNo}:v${next.version}:card`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now),
-    ],
+    { ...patch, ...placementIn(booking.meeting, booking.slot, cpr.cpr.birthDate) },
+    audit,
+    messages,
   );
   if (!changed) {
     const latest = await deps.cases.get(tenantId, record.caseNo);
     await releaseUnlessHeld(deps, tenantId, latest, booking.meeting, booking.slot, record.caseNo);
-    return latest ? { kind: "not-awaiting", record: latest } : { kind: "unknown-case" };
+    return { kind: "lost", latest };
   }
+  // A case that still held a slot elsewhere (an old booking) gives it back.
   const old = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
   if (old && record.slot !== undefined && record.meetingKey !== changed.meetingKey) await deps.meetings.releaseSlot(tenantId, old, record.slot, record.caseNo);
-  return { kind: "added", record: changed };
+  return { kind: "booked", record: changed };
 }

@@ -1,7 +1,7 @@
 import { canManageForum } from "./access.js";
-import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeetingKey } from "./booking.js";
+import { bookFirstFree, bookingCandidates, meetingKey, parseMeetingKey, placementIn } from "./booking.js";
 import type { CaseRecord } from "./case.js";
-import { ageOn, parseCpr } from "./cpr.js";
+import { parseCpr } from "./cpr.js";
 import type { Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
 import type { CasePatch, CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
@@ -78,14 +78,7 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
     tenantId,
     record.caseNo,
     record.version,
-    {
-      meetingKey: meetingKey(to),
-      slot: booking.slot,
-      forumId: to.forumId,
-      age: ageOn(cpr.cpr.birthDate, localDateOf(to.date)),
-      postponements: record.postponements + 1,
-      ...command.extra,
-    },
+    { ...placementIn(to, booking.slot, cpr.cpr.birthDate), postponements: record.postponements + 1, ...command.extra },
     { at: now.toISOString(), user: command.by, action: "move", purpose: command.reason },
     // The channel card is edited in place, and the raising caseworker is told (SPEC §7).
     (next) => [

@@ -20,6 +20,36 @@ export const forumSchema = z
 
 const principalList = z.array(z.string().min(1)).default([]);
 
+/** A reason category a bostøtte refusal or termination is recorded with: a stable id and the Danish label users see. */
+export const reasonCategorySchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, "reason id: små bogstaver, tal og bindestreg"),
+  label: z.string().min(1).max(60),
+});
+export type ReasonCategory = z.infer<typeof reasonCategorySchema>;
+
+const reasonCategories = (defaults: ReasonCategory[]) =>
+  z
+    .array(reasonCategorySchema)
+    .min(1)
+    .max(20)
+    .default(defaults)
+    .refine((list) => new Set(list.map((r) => r.id)).size === list.length, { message: "a reason id is used twice" });
+
+/** Norddjurs' defaults; the labels are configuration (SPEC §7: "reason category"). */
+export const DEFAULT_REFUSAL_REASONS: ReasonCategory[] = [
+  { id: "ikke-i-maalgruppen", label: "Ikke i målgruppen" },
+  { id: "tilbudt-anden-indsats", label: "Tilbudt anden indsats" },
+  { id: "borgeren-oensker-det-ikke", label: "Borgeren ønsker det ikke" },
+  { id: "andet", label: "Andet" },
+];
+export const DEFAULT_TERMINATION_REASONS: ReasonCategory[] = [
+  { id: "maal-naaet", label: "Mål nået" },
+  { id: "borgeren-oensker-det-ikke", label: "Borgeren ønsker det ikke" },
+  { id: "flyttet", label: "Flyttet" },
+  { id: "anden-indsats", label: "Anden indsats" },
+  { id: "andet", label: "Andet" },
+];
+
 export const municipalitySchema = z
   .object({
     tenantId: z.string().min(1),
@@ -45,6 +75,27 @@ export const municipalitySchema = z
     managersMayDecide: z.boolean().default(false),
     /** Display names for object ids, used where a card names a person (e.g. the social caseworkers to choose from). */
     directory: z.record(z.string(), z.string().min(1).max(100)).default({}),
+    /** A plan follow-up not recorded this many working days after its date counts as overdue (SPEC §8). */
+    planFollowUpGraceWorkingDays: z.number().int().min(0).max(60).default(5),
+    /**
+     * Bostøtte decisions (SPEC §7; seed 001 "Afgørelser om bostøtte"): the reason categories
+     * a refusal or a termination is recorded with, and who is told when no employment
+     * caseworker is linked to the citizen ("forum-channel": the channel of the forum the
+     * citizen's age belongs to, as a card without CPR or text).
+     */
+    bostotte: z
+      .object({
+        refusalReasons: reasonCategories(DEFAULT_REFUSAL_REASONS),
+        terminationReasons: reasonCategories(DEFAULT_TERMINATION_REASONS),
+        fallback: z.enum(["forum-channel"]).default("forum-channel"),
+      })
+      .default({}),
+    /** Ages at which a citizen changes target group (målgruppeskift, seed 001 "gensidig orientering"): both caseworkers are told. */
+    targetGroupAges: z
+      .array(z.number().int().min(1).max(130))
+      .max(10)
+      .default([18, 30])
+      .refine((ages) => new Set(ages).size === ages.length, { message: "an age in targetGroupAges is listed twice" }),
   })
   .superRefine((m, ctx) => {
     const ids = new Set<string>();

@@ -12,7 +12,16 @@ export type NotificationContent =
   /** The forum's decision, for the raising caseworker or the social caseworker it was visitated to. */
   | { kind: "decision"; caseNo: number; audience: "raiser" | "social-caseworker" }
   | { kind: "agenda"; forumId: string; date: string; late: boolean }
-  | { kind: "text"; text: string };
+  | { kind: "text"; text: string }
+  /**
+   * The joint plan, for one of its owners (SPEC §5, §7): the other owner opened, changed or
+   * approved it ("changed": see the plan's `changes`), both agreed, it became active, or it ended.
+   */
+  | { kind: "plan"; caseNo: number; event: "opened" | "changed" | "approved" | "agreed" | "active" | "ended"; version: number }
+  /** A follow-up date of the plan has come (employment, social or forum follow-up). */
+  | { kind: "plan"; caseNo: number; event: "follow-up-due"; followUp: "employment" | "social" | "forum"; date: string }
+  /** The plan's follow-up in the forum is booked into the meeting `meetingKey` (`forumId:YYYY-MM-DD`). */
+  | { kind: "plan"; caseNo: number; event: "forum-follow-up-booked"; date: string; meetingKey: string };
 
 export interface Notification {
   id: string;

@@ -2,6 +2,7 @@ import type { MeetingRef } from "./booking.js";
 import type { AgendaEntry, CaseRecord, CaseSummary } from "./case.js";
 import type { Municipality } from "./municipality.js";
 import type { Notification, NotificationContent, NotificationTarget } from "./notification.js";
+import type { FollowUpKind, PlanRecord, PlanSummary } from "./plan.js";
 
 /** A new case as the use case hands it to storage; the repository assigns the number. */
 export type NewCase = Pick<
@@ -88,13 +89,30 @@ export type CasePatch = Partial<
     | "socialCaseworker"
     | "decisionNote"
     | "additionalInfo"
+    | "planFollowUp"
   >
 >;
 
 export interface AuditEntry {
   at: string;
   user: string;
-  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused" | "decide" | "decide-refused" | "add-information";
+  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused" | "decide" | "decide-refused" | "add-information"
+    | "withdraw"
+    | "withdraw-refused"
+    // The joint plan (SPEC §5, §9): every view, change, approval, consent and export, and every refusal.
+    | "plan-open"
+    | "plan-view"
+    | "plan-refused"
+    | "plan-edit"
+    | "plan-approve"
+    | "plan-meetings"
+    | "plan-consent"
+    | "plan-refusal"
+    | "plan-withdraw"
+    | "plan-follow-up"
+    | "plan-end"
+    | "plan-export"
+    | "plan-forum-follow-up";
   purpose: string;
 }
 
@@ -214,7 +232,7 @@ export interface OutboxMessage {
  * message with a lease, so several instances never send the same one at once.
  */
 export interface Outbox {
-  /** Pointers due at `now` and not leased by a live instance, at most `limit`, oldest first. */
+  /** Pointers due at `now` and not leased by a live instance, at most `limit`, oldest first among those read. */
   due(tenantId: string, now: Date, limit: number): Promise<OutboxPointer[]>;
   /** Takes a pointer for `ttlMs`; undefined when another instance holds it or changed it first. */
   claim(pointer: OutboxPointer, now: Date, ttlMs: number): Promise<OutboxPointer | undefined>;
@@ -237,4 +255,32 @@ export interface Outbox {
 export interface LeaseStore {
   tryAcquire(job: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   release(job: string, holder: string): Promise<void>;
+}
+
+/**
+ * The joint plans (SPEC §5), one per case, kept beside the case so that a plan change, its
+ * audit row and its messages commit in one transaction. Implementations own keys, eTags,
+ * encryption, and the owner and follow-up indexes, which they keep in step with each plan.
+ */
+export interface PlanRepository {
+  get(tenantId: string, caseNo: number): Promise<PlanRecord | undefined>;
+  /** Stores a new plan with its audit row and messages in one transaction; false when the case has a plan already. */
+  create(plan: PlanRecord, audit: AuditEntry, messages: Notification[]): Promise<boolean>;
+  /**
+   * Stores `next` (with revision `expectedRevision + 1`) if the stored plan is still at
+   * `expectedRevision`, with its audit row and messages in one transaction. Undefined when
+   * another change came first, or a message of the same event was committed before.
+   */
+  save(next: PlanRecord, expectedRevision: number, audit: AuditEntry, messages: Notification[]): Promise<PlanRecord | undefined>;
+  /** Writes an audit row beside the case (a view, or a refused attempt). */
+  audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void>;
+  /** The plans a caseworker owns, newest case first, at most `limit`; nothing sealed is read. */
+  listOwnedBy(tenantId: string, aadObjectId: string, limit: number): Promise<PlanSummary[]>;
+  /** The plans with a follow-up on `date` (an index; the plan itself is the truth). */
+  followUpsOn(tenantId: string, date: string): Promise<{ caseNo: number; kind: FollowUpKind }[]>;
+  /**
+   * Commits messages that belong to no change (a reminder) beside the plan, all or none,
+   * once: false when they were committed before (by an earlier run or another instance).
+   */
+  notifyOnce(tenantId: string, caseNo: number, messages: Notification[]): Promise<boolean>;
 }

@@ -1,5 +1,4 @@
-import { ageOn } from "./cpr.js";
-import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, type Booking } from "./booking.js";
+import { bookFirstFree, bookingCandidates, placementIn, type Booking } from "./booking.js";
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
@@ -49,13 +48,7 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
     const candidates = bookingCandidates(municipality, v.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
     booking = await bookFirstFree(deps.meetings, municipality.tenantId, candidates, caseNo);
     if (!booking) throw new NoFreeMeeting();
-    return {
-      state: "booked",
-      meetingKey: meetingKey(booking.meeting),
-      slot: booking.slot,
-      forumId: booking.meeting.forumId,
-      age: ageOn(v.cpr.birthDate, localDateOf(booking.meeting.date)),
-    };
+    return { state: "booked", ...placementIn(booking.meeting, booking.slot, v.cpr.birthDate) };
   };
 
   try {

@@ -40,6 +40,7 @@ type CaseEntity = {
   decisionNoteSealed?: string;
   additionalInfoSealed?: string;
   version: number;
+  planFollowUp?: string;
 };
 
 /** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
@@ -49,10 +50,11 @@ type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason" | "dec
 const SUMMARY_COLUMNS = [
   "caseNo", "state", "cprSealed", "cprLookup", "age", "forumId", "department", "acute", "raisedBy", "raisedByName", "raisedAt",
   "meetingKey", "slot", "postponements", "channelActivityId", "decision", "decidedBy", "decidedByName", "decidedAt", "socialCaseworker", "version",
+  "planFollowUp",
 ] as const;
 
 /** The columns an agenda shows: nothing sealed. */
-const AGENDA_COLUMNS = ["caseNo", "state", "forumId", "department", "acute", "meetingKey", "slot", "decision"] as const;
+const AGENDA_COLUMNS = ["caseNo", "state", "forumId", "department", "acute", "meetingKey", "slot", "decision", "planFollowUp"] as const;
 
 const COUNTER_ATTEMPTS = 20;
 
@@ -150,6 +152,7 @@ export class TableCaseRepository implements CaseRepository {
               meetingKey: e.meetingKey,
               slot: e.slot,
               decision: e.decision as CaseRecord["decision"],
+              ...(e.planFollowUp ? { planFollowUp: e.planFollowUp } : {}),
             },
           ]
         : [],
@@ -180,7 +183,9 @@ export class TableCaseRepository implements CaseRepository {
         // the "mine sager" row may go first, as a listing skips numbers without a case.
         await Promise.all([this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh)), this.indexRaised(draft, caseNo)]);
         record = fresh;
-        created = claimedNow;
+        // Created by this call: also when an earlier attempt of the same form claimed the
+        // number but stopped before the case was stored (e.g. no meeting had a free slot).
+        created = true;
         return { record, created };
       } catch (error) {
         if (!isConflict(error) && !isBatchConflict(error)) throw error;
@@ -347,6 +352,7 @@ export class TableCaseRepository implements CaseRepository {
       decidedAt: e.decidedAt,
       socialCaseworker: e.socialCaseworker,
       version: e.version,
+      ...(e.planFollowUp ? { planFollowUp: e.planFollowUp } : {}),
     };
   }
 

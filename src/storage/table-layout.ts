@@ -5,11 +5,18 @@
  * cases      PK `{tenant}|case|{caseNo}`            RK `case`  — the case itself, with `outbox|…`
  *            and `audit|…` rows in the same partition so a change and its notifications
  *            commit in one batch transaction.
+ *            PK `{tenant}|case|{caseNo}`            RK `plan`  — the case's joint plan (state, versions,
+ *            owners plain; its content sealed), beside the case so a plan change, its `audit|…` row and
+ *            its `outbox|…` messages commit in one batch transaction.
  *            PK `{tenant}|meeting|{forumId}|{date}` RK `meeting` — cancelled, agenda published, rolled over
  *                                                   RK `slot|{nn}` — the case booked into slot nn
  * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
  *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
  *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
+ *            PK `{tenant}|plans|{aadObjectId}`      RK `{inverted caseNo}` — `planer`: the plans a caseworker owns
+ *            PK `{tenant}|plan-followup|{date}`     RK `{caseNo}|{kind}` — plans with a follow-up on that
+ *            date: one partition per day for the reminder job. Written before the plan change, removed
+ *            after it, so a crash leaves an extra row (the job checks the plan), never a missing one.
  * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
  * leases     PK `global|lease`                      RK `{job}` — which instance runs a scheduled job now
  * addresses  PK `{tenant}|forum`                    RK `{forumId}` — the channel a forum posts to
@@ -35,6 +42,7 @@ export function rowsWithPrefix(partitionKey: string, prefix: string): string {
 export const CASE_ROW = "case";
 export const COUNTER_ROW = "case";
 export const MEETING_ROW = "meeting";
+export const PLAN_ROW = "plan";
 
 export const keys = {
   casePartition: (tenantId: string, caseNo: number) => `${tenantId}|case|${caseNo}`,
@@ -47,7 +55,12 @@ export const keys = {
   outboxPartition: (tenantId: string) => `${tenantId}|pending`,
   forumChannelPartition: (tenantId: string) => `${tenantId}|forum`,
   personalChatPartition: (tenantId: string) => `${tenantId}|personal`,
+  /** Scheduled jobs' leases are global: a job runs for every tenant at once. */
+  leasePartition: "global|lease",
   invertedCaseNo: (caseNo: number) => String(9_999_999_999 - caseNo).padStart(10, "0"),
+  plansOwnedPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|plans|${aadObjectId}`,
+  planFollowUpPartition: (tenantId: string, date: string) => `${tenantId}|plan-followup|${date}`,
+  planFollowUpRow: (caseNo: number, kind: string) => `${String(caseNo).padStart(10, "0")}|${kind}`,
 };
 
 /** Characters Table Storage forbids in keys, plus control characters. */

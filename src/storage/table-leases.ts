@@ -1,8 +1,9 @@
 import type { TableClient } from "@azure/data-tables";
 import type { LeaseStore } from "../domain/ports.js";
 import { storageStatusOf as statusOf } from "./storage-errors.js";
+import { keys } from "./table-layout.js";
 
-const PARTITION = "global|lease";
+const PARTITION = keys.leasePartition;
 
 /** Leases as rows, taken and renewed with eTags (see {@link LeaseStore}). */
 export class TableLeases implements LeaseStore {

@@ -6,7 +6,7 @@ import { cancelMeeting, moveCase, showCancelMeeting, showMoveCase } from "./coor
 import { addInformation, decideCase } from "./decision-handlers.js";
 import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
-import { rememberChat, sendHelpAndForm, sendMyCases, submitCase } from "./raise-case-handlers.js";
+import { rememberChat, sendHelpAndForm, sendMyCases, showWithdrawCase, submitCase, withdrawCase } from "./raise-case-handlers.js";
 import { VERBS, type Verb } from "./verbs.js";
 
 export type { BotDeps } from "./bot-deps.js";
@@ -25,6 +25,8 @@ export const ACTIONS = {
   [VERBS.cancelMeeting]: cancelMeeting,
   [VERBS.decideCase]: decideCase,
   [VERBS.addInformation]: addInformation,
+  [VERBS.showWithdrawCase]: showWithdrawCase,
+  [VERBS.withdrawCase]: withdrawCase,
 } satisfies Record<Verb, ActionHandler>;
 
 /**

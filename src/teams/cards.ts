@@ -14,6 +14,7 @@ import type { HelpCard } from "./views/help.js";
 import type { MeetingCancelledCard } from "./views/meeting-cancelled.js";
 import type { MoveCaseCard } from "./views/move-case.js";
 import type { MyCasesCard } from "./views/my-cases.js";
+import type { WithdrawCaseCard } from "./views/withdraw-case.js";
 
 /** The data each template in `cards/` is expanded with: one entry per view in `views/`. */
 export interface CardData {
@@ -28,6 +29,7 @@ export interface CardData {
   "meeting-cancelled": MeetingCancelledCard;
   "move-case": MoveCaseCard;
   "my-cases": MyCasesCard;
+  "withdraw-case": WithdrawCaseCard;
 }
 
 export type CardName = keyof CardData;

@@ -56,7 +56,7 @@ export async function decideCase(ctx: TurnContext, deps: BotDeps, raw: unknown):
     case "not-allowed":
       return caseInForumCard(view, outcome.record, { banner: TEXT.decisionNotAllowed });
     case "not-allowed-now":
-      return caseInForumCard(view, outcome.record, { banner: TEXT.decisionNotNow });
+      return caseInForumCard(view, outcome.record, { banner: outcome.record.state === "withdrawn" ? TEXT.caseWithdrawnBanner : TEXT.decisionNotNow });
     case "no-free-meeting":
       return caseInForumCard(view, outcome.record, { banner: TEXT.postponeNoMeeting, values });
   }

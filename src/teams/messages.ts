@@ -80,6 +80,7 @@ export const TEXT = {
     "awaiting-information": "Afventer mere information fra sagsbehandleren",
     visitated: "Visiteret til myndighedsafdelingen",
     closed: "Afsluttet",
+    withdrawn: "Trukket tilbage af sagsbehandleren",
   } satisfies Record<CaseState, string>,
   decisionLabel: {
     start: "Start sag i myndighedsafdelingen",
@@ -114,6 +115,13 @@ export const TEXT = {
   informationNotAwaited: "Forummet venter ikke på oplysninger i denne sag (længere). Intet er ændret.",
   onlyRaiserAddsInformation: "Kun sagsbehandleren, der rejste sagen, kan tilføje oplysninger.",
 
+  withdrawQuestion: (reference: string) =>
+    `Træk sag ${reference} tilbage fra sparringsforum? Pladsen på mødet gives fri, og koordinatorerne skal ikke længere tage stilling til sagen. Kortet i forummets kanal kommer til at stå som "Trukket tilbage" — uden begrundelse.`,
+  withdrawn: (reference: string) => `Sag ${reference} er trukket tilbage. Koordinatorerne skal ikke længere tage stilling til den.`,
+  withdrawOnlyRaiser: "Kun sagsbehandleren, der rejste sagen, kan trække den tilbage. Intet er ændret.",
+  withdrawTooLate: (state: string) => `Sagen kan ikke trækkes tilbage, fordi den allerede er ${state.toLowerCase()}. Intet er ændret.`,
+  withdrawStale: "Sagen er ændret, siden du åbnede den. Se den i **mine sager** og prøv igen. Intet er ændret.",
+  caseWithdrawnBanner: "Sagen er trukket tilbage af sagsbehandleren. Der skal ikke træffes beslutning.",
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 
   meetingAcute: "Akut — drøftes hurtigst muligt, uden for mødekalenderen",

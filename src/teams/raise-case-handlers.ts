@@ -5,6 +5,7 @@ import type { CaseDraft } from "../domain/case.js";
 import { rememberPersonalChat } from "../domain/forum-channel.js";
 import { myCases } from "../domain/my-cases.js";
 import { raiseCase, type RaiseCaseOutcome } from "../domain/raise-case.js";
+import { prepareWithdrawal, withdrawCase as withdrawCaseUseCase } from "../domain/withdraw-case.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
 import { escapeMarkdown } from "./format.js";
@@ -14,6 +15,7 @@ import { caseFormCard } from "./views/case-form.js";
 import { caseRaisedCard } from "./views/case-raised.js";
 import { helpCard } from "./views/help.js";
 import { myCasesCard } from "./views/my-cases.js";
+import { withdrawCaseCard } from "./views/withdraw-case.js";
 
 const noInput = z.object({});
 
@@ -94,4 +96,49 @@ export async function sendMyCases(ctx: TurnContext, deps: BotDeps): Promise<void
   if (!user.aadObjectId) return void (await ctx.sendActivity(TEXT.notCaseworker));
   const mine = await myCases(deps, { municipality, user: user.aadObjectId });
   await ctx.sendActivity(MessageFactory.attachment(cardAttachment(myCasesCard(view, mine))));
+}
+
+const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
+const withdrawInput = z.object({ caseNo: z.coerce.number().int().positive(), version: z.coerce.number().int().positive() });
+
+/** "Træk tilbage" on a case in `mine sager`: a confirmation first. */
+export async function showWithdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, caseRef, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data, view } = read.turn;
+  const outcome = await prepareWithdrawal(deps, { municipality, caseNo: data.caseNo, user: user.aadObjectId });
+  switch (outcome.kind) {
+    case "confirm":
+      return withdrawCaseCard(view, outcome.record);
+    case "not-allowed":
+      return TEXT.withdrawOnlyRaiser;
+    case "already-finished":
+    case "stale":
+    case "withdrawn":
+      return TEXT.withdrawTooLate(TEXT.stateText[outcome.record.state]);
+    case "unknown-case":
+      return TEXT.unknownCase;
+  }
+}
+
+/** "Ja, træk sagen tilbage": the case leaves the forum; its slot is freed and its channel card says so. */
+export async function withdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, withdrawInput, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data } = read.turn;
+  const outcome = await withdrawCaseUseCase(deps, { municipality, caseNo: data.caseNo, expectedVersion: data.version, user: user.aadObjectId });
+  switch (outcome.kind) {
+    case "withdrawn":
+      deps.logger.info({ tenant: municipality.tenantId, caseNo: data.caseNo }, "case withdrawn");
+      return TEXT.withdrawn(outcome.record.reference);
+    case "not-allowed":
+      return TEXT.withdrawOnlyRaiser;
+    case "already-finished":
+    case "confirm":
+      return TEXT.withdrawTooLate(TEXT.stateText[outcome.record.state]);
+    case "stale":
+      return TEXT.withdrawStale;
+    case "unknown-case":
+      return TEXT.unknownCase;
+  }
 }

@@ -14,6 +14,8 @@ export const VERBS = {
   cancelMeeting: "cancelMeeting",
   decideCase: "decideCase",
   addInformation: "addInformation",
+  showWithdrawCase: "showWithdrawCase",
+  withdrawCase: "withdrawCase",
 } as const satisfies { [Name in string]: Name };
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CASE_EVENTS, CASE_STATES, canBeDecided, transition, type CaseEvent, type CaseState } from "../../src/domain/case-lifecycle.js";
+import { CASE_EVENTS, CASE_STATES, canBeDecided, canBeWithdrawn, transition, type CaseEvent, type CaseState } from "../../src/domain/case-lifecycle.js";
 
 /** The whole table, written out: every state × every event (SPEC §5). */
 const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-decided" | "case.not-allowed-now">> = {
@@ -10,6 +10,7 @@ const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-de
     postpone: "booked",
     "information-added": "case.not-allowed-now",
     moved: "booked",
+    withdraw: "withdrawn",
   },
   acute: {
     start: "visitated",
@@ -18,6 +19,7 @@ const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-de
     postpone: "booked",
     "information-added": "case.not-allowed-now",
     moved: "case.not-allowed-now",
+    withdraw: "withdrawn",
   },
   "awaiting-information": {
     start: "case.not-allowed-now",
@@ -26,6 +28,7 @@ const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-de
     postpone: "case.not-allowed-now",
     "information-added": "booked",
     moved: "case.not-allowed-now",
+    withdraw: "withdrawn",
   },
   visitated: {
     start: "case.already-decided",
@@ -34,6 +37,7 @@ const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-de
     postpone: "case.already-decided",
     "information-added": "case.already-decided",
     moved: "case.already-decided",
+    withdraw: "case.already-decided",
   },
   closed: {
     start: "case.already-decided",
@@ -42,6 +46,16 @@ const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-de
     postpone: "case.already-decided",
     "information-added": "case.already-decided",
     moved: "case.already-decided",
+    withdraw: "case.already-decided",
+  },
+  withdrawn: {
+    start: "case.not-allowed-now",
+    "no-basis": "case.not-allowed-now",
+    "more-information": "case.not-allowed-now",
+    postpone: "case.not-allowed-now",
+    "information-added": "case.not-allowed-now",
+    moved: "case.not-allowed-now",
+    withdraw: "case.not-allowed-now",
   },
 };
 
@@ -59,5 +73,9 @@ describe("the case state machine", () => {
 
   it("offers decision buttons only where a decision can be recorded", () => {
     expect(CASE_STATES.filter(canBeDecided)).toEqual(["booked", "acute"]);
+  });
+
+  it("lets a case be withdrawn only until the forum has decided it", () => {
+    expect(CASE_STATES.filter(canBeWithdrawn)).toEqual(["booked", "acute", "awaiting-information"]);
   });
 });

@@ -19,13 +19,12 @@ const meeting = (date: string, capacity = 6): MeetingRef => ({
   capacity,
 });
 
+/** Races only Table Storage can lose; what every meeting repository does is in the contract. */
 describe("booking slots (Azurite)", () => {
   it("never exceeds capacity: 20 concurrent bookings for a 6-slot meeting put exactly 6 there", async () => {
     const tenant = randomUUID();
     const candidates = [meeting("2026-12-01"), meeting("2026-12-08"), meeting("2026-12-15"), meeting("2026-12-22")];
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => bookFirstFree(meetings, tenant, candidates, 100 + i)),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => bookFirstFree(meetings, tenant, candidates, 100 + i)));
     const perMeeting = new Map<string, number>();
     for (const r of results) perMeeting.set(r!.meeting.date, (perMeeting.get(r!.meeting.date) ?? 0) + 1);
     expect(perMeeting.get("2026-12-01")).toBe(6);
@@ -36,40 +35,15 @@ describe("booking slots (Azurite)", () => {
     expect(first.map((b) => b.slot)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(new Set(results.map((r) => `${r!.meeting.date}/${r!.slot}`)).size).toBe(20);
   });
-
-  it("tells which meetings were full and returns undefined when all are", async () => {
+  it("keeps a slot claimed during a cancellation only if it was claimed before the mark: claims agree with the bookings left", async () => {
     const tenant = randomUUID();
-    const small = [meeting("2027-01-05", 1), meeting("2027-01-12", 1)];
-    expect((await bookFirstFree(meetings, tenant, small, 1))!.skippedFull).toEqual([]);
-    expect((await bookFirstFree(meetings, tenant, small, 2))!.skippedFull.map((m) => m.date)).toEqual(["2027-01-05"]);
-    expect(await bookFirstFree(meetings, tenant, small, 3)).toBeUndefined();
-  });
-
-  it("gives a case that books again the slot it already holds", async () => {
-    const tenant = randomUUID();
-    const m = meeting("2027-02-02");
-    expect(await meetings.claimSlot(tenant, m, 7)).toBe(0);
-    expect(await meetings.claimSlot(tenant, m, 7)).toBe(0);
-    expect(await meetings.bookings(tenant, m)).toEqual([{ slot: 0, caseNo: 7 }]);
-  });
-
-  it("refuses bookings into a cancelled meeting and frees a released slot", async () => {
-    const tenant = randomUUID();
-    const m = meeting("2027-03-02");
-    expect(await meetings.claimSlot(tenant, m, 1)).toBe(0);
-    await meetings.releaseSlot(tenant, m, 0, 1);
-    expect(await meetings.claimSlot(tenant, m, 2)).toBe(0);
-    expect(await meetings.cancel(tenant, m, "koordinator")).toBe(true);
-    expect(await meetings.cancel(tenant, m, "koordinator")).toBe(false);
-    expect(await meetings.claimSlot(tenant, m, 3)).toBeUndefined();
-    expect(await meetings.status(tenant, m)).toMatchObject({ cancelled: true, cancelledBy: "koordinator" });
-  });
-
-  it("does not release a slot that now belongs to another case", async () => {
-    const tenant = randomUUID();
-    const m = meeting("2027-04-06");
-    await meetings.claimSlot(tenant, m, 1);
-    await meetings.releaseSlot(tenant, m, 0, 999);
-    expect(await meetings.bookings(tenant, m)).toEqual([{ slot: 0, caseNo: 1 }]);
+    const m = meeting("2027-05-04");
+    const [, ...claims] = await Promise.all([
+      meetings.cancel(tenant, m, "koordinator"),
+      ...[1, 2, 3, 4].map((caseNo) => meetings.claimSlot(tenant, m, caseNo)),
+    ]);
+    const claimedBy = claims.flatMap((slot, i) => (slot === undefined ? [] : [{ slot, caseNo: i + 1 }]));
+    expect(await meetings.bookings(tenant, m)).toEqual(claimedBy.sort((a, b) => a.slot - b.slot));
+    expect(await meetings.claimSlot(tenant, m, 9)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
 import { municipalitySchema, type Municipality } from "../../src/domain/municipality.js";
 import type { CaseDraft } from "../../src/domain/case.js";
+import type { NewCase } from "../../src/domain/ports.js";
 
 /**
  * Fictitious CPR numbers only: replacement numbers (day + 60), so no real person can
@@ -62,6 +63,26 @@ export function validDraft(overrides: Partial<CaseDraft> = {}): CaseDraft {
     department: "Jobcenter",
     acute: false,
     acuteReason: "",
+    ...overrides,
+  };
+}
+
+/** A case as `raiseCase` hands it to storage: an adult citizen's, raised by {@link CASEWORKER}. */
+export function newCase(tenantId: string, overrides: Partial<NewCase> = {}): NewCase {
+  return {
+    tenantId,
+    cprDigits: fakeCpr({ year: 1990, month: 1, day: 1 }).replace("-", ""),
+    age: 36,
+    forumId: "voksne",
+    department: "Jobcenter",
+    health: "Kroniske smerter og søvnproblemer",
+    social: "Gæld",
+    question: "Skal sagen startes i myndighedsafdelingen?",
+    acute: false,
+    acuteReason: "",
+    raisedBy: CASEWORKER.aadObjectId,
+    raisedByName: CASEWORKER.name,
+    raisedAt: "2026-11-23T07:00:00.000Z",
     ...overrides,
   };
 }

@@ -1,8 +1,10 @@
 import type { CaseSummary } from "../../domain/case.js";
 import { maskCpr } from "../../domain/cpr.js";
+import { canBeWithdrawn } from "../../domain/case-lifecycle.js";
 import { renderCard, type CardJson } from "../cards.js";
 import { caseMeetingText, forumName, shortDateText, type ViewContext } from "../format.js";
 import { TEXT } from "../messages.js";
+import { VERBS } from "../verbs.js";
 
 export interface MyCasesCard {
   count: number;
@@ -16,6 +18,9 @@ export interface MyCasesCard {
     forumName: string;
     meetingText: string;
     raisedAt: string;
+    caseNo: number;
+    canWithdraw: boolean;
+    showWithdrawCase: typeof VERBS.showWithdrawCase;
   }[];
 }
 
@@ -33,6 +38,9 @@ export function myCasesCard(view: ViewContext, mine: { cases: CaseSummary[]; lim
       forumName: forumName(view.municipality, r.forumId),
       meetingText: caseMeetingText(view, r),
       raisedAt: shortDateText(r.raisedAt, view.timeZone),
+      caseNo: r.caseNo,
+      canWithdraw: canBeWithdrawn(r.state),
+      showWithdrawCase: VERBS.showWithdrawCase,
     })),
   });
 }
