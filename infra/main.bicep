@@ -1,6 +1,7 @@
 // Sparring on Azure: one deployment serving the municipalities in ALLOWED_TENANT_IDS.
 // Bot Service (Teams channel) → App Service (Node 20) → Table Storage, with secrets in Key Vault
 // read through a user-assigned managed identity, and telemetry in Application Insights.
+// No storage key is used anywhere: the app reaches Table Storage with its managed identity.
 
 @description('Short prefix for resource names, e.g. "sparring".')
 @minLength(3)
@@ -11,6 +12,9 @@ param location string = resourceGroup().location
 
 @description('Entra tenant ids of the municipalities served, comma separated. Each needs an entry in config/municipalities.json.')
 param allowedTenantIds string
+
+@description('Application ID URI and/or client id of the Sparring API app registration that the municipality\'s social case system requests its access tokens for (e.g. api://sparring-bostotte), comma separated.')
+param bostotteApiAudience string
 
 @description('Path of the municipalities file inside the deployed app.')
 param municipalitiesFile string = 'config/municipalities.json'
@@ -48,6 +52,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
     supportsHttpsTrafficOnly: true
+    // Entra ID only: account keys and SAS tokens signed with them are refused.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
   }
 }
 
@@ -63,17 +70,10 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-// The app reads Table Storage with a connection string today; it lives in Key Vault, not in app settings.
-resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'storage-connection-string'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-  }
-}
-
-// DATA_ENCRYPTION_KEY is created by the operator (see infra/README.md), never by a template:
-// a template would put it in the deployment history.
+// The two keys, DATA_ENCRYPTION_KEY and CPR_LOOKUP_KEY, are secrets the operator creates (see
+// infra/README.md), never a template: a template would put them in the deployment history.
+var dataEncryptionKeySecret = 'data-encryption-key'
+var cprLookupKeySecret = 'cpr-lookup-key'
 
 var keyVaultSecretsUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
 var storageTableDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
@@ -126,22 +126,26 @@ resource site 'Microsoft.Web/sites@2023-01-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       alwaysOn: true
-      healthCheckPath: '/api/health'
+      // 503 while storage does not answer or the instance drains on shutdown: App Service then routes elsewhere.
+      healthCheckPath: '/api/health/ready'
       appSettings: [
         { name: 'BOT_APP_ID', value: identity.properties.clientId }
         { name: 'BOT_APP_TYPE', value: 'UserAssignedMSI' }
         { name: 'BOT_TENANT_ID', value: tenant().tenantId }
         { name: 'ALLOWED_TENANT_IDS', value: allowedTenantIds }
         { name: 'MUNICIPALITIES_FILE', value: municipalitiesFile }
-        { name: 'STORAGE_CONNECTION_STRING', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${storageSecret.name})' }
-        { name: 'DATA_ENCRYPTION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=data-encryption-key)' }
+        { name: 'BOSTOTTE_API_AUDIENCE', value: bostotteApiAudience }
+        { name: 'STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'DATA_ENCRYPTION_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${dataEncryptionKeySecret})' }
+        { name: 'CPR_LOOKUP_KEY', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${cprLookupKeySecret})' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]
     }
   }
-  dependsOn: [vaultAccess]
+  dependsOn: [vaultAccess, tableAccess]
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {

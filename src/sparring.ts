@@ -1,17 +1,21 @@
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Server } from "node:http";
-import type { Config } from "./config.js";
+import { ConfigError, type Config, type StorageSetting } from "./config.js";
 import type { Logger } from "./logger.js";
 import { FieldCipher } from "./storage/field-cipher.js";
 import { TableAddressBook } from "./storage/table-address-book.js";
 import { TableCaseRepository } from "./storage/table-case-repository.js";
+import { TableCitizenRepository } from "./storage/table-citizen-repository.js";
 import { TableMeetingRepository } from "./storage/table-meeting-repository.js";
 import { forumCalendar } from "./domain/forum-calendar.js";
-import { openTables, storageReachable, type TableClients } from "./storage/table-storage.js";
+import { openTables, storageReachable, type TableAccess, type TableClients } from "./storage/table-storage.js";
 import type { Clock } from "./domain/ports.js";
 import { createBot } from "./teams/app.js";
-import { createHost, listen } from "./teams/server.js";
+import { createHost, listen, RequestGate } from "./teams/server.js";
 import { createEntraTokenVerifier } from "./teams/entra-token.js";
+import { bostotteEvents } from "./teams/bostotte-events.js";
+import { notifyTargetGroupChanges } from "./domain/target-group-change.js";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { publishDueAgendas, rollOverEndedMeetings } from "./domain/meeting-jobs.js";
@@ -26,16 +30,30 @@ import { renderNotification, resolveTarget } from "./teams/render-notification.j
 export interface RunningSparring {
   port: number;
   server: Server;
+  /**
+   * Drains and stops: readiness turns 503 and new requests are refused (503, Retry-After)
+   * at once; turns in flight get up to {@link DRAIN_TIMEOUT_MS} to finish while the
+   * scheduler (giving back its job leases) and the outbox dispatcher (after the message it
+   * is sending) stop; then the server closes. Calling it again returns the same promise.
+   */
   stop(): Promise<void>;
 }
 
+/** How long turns in flight may take to finish on shutdown; Teams itself gives up on a turn after 15 s. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
 /**
  * Composition root: storage, adapter, bot and HTTP host, wired from one parsed config.
- * Storage is reached with `connectionString`: the configured one in production, or the
- * emulator the local launcher started (`src/dev/`).
+ * Storage is reached as configured ({@link configuredTableAccess}) unless `storage` says
+ * otherwise: the local launcher (`src/dev/`) and tests pass the connection string of the
+ * emulator they started.
  */
-export async function startSparring(config: Config, logger: Logger, connectionString: string): Promise<RunningSparring> {
-  const tables = await openTables(connectionString);
+export async function startSparring(
+  config: Config,
+  logger: Logger,
+  storage: TableAccess = configuredTableAccess(config.storage),
+): Promise<RunningSparring> {
+  const tables = await openTables(storage);
   const adapter = new TeamsAdapter(
     config.bot
       ? {
@@ -50,6 +68,7 @@ export async function startSparring(config: Config, logger: Logger, connectionSt
     tables,
     adapter,
     encryptionKey: config.encryptionKey,
+    cprLookupKey: config.cprLookupKey,
     timeZone: config.timeZone,
     municipalities: config.municipalities,
     logger,
@@ -57,37 +76,66 @@ export async function startSparring(config: Config, logger: Logger, connectionSt
   });
   const bot = createBot(deps);
   const background = startBackgroundWork(deps, outbox, new TableLeases(tables.leases), config.bot?.appId ?? "");
+  const gate = new RequestGate();
   const server = createHost({
+    gate,
     adapter,
     logic: (context) => bot.run(context).then(() => undefined),
     localOnly: config.bot === undefined,
     allowedTenants: new Set(config.municipalities.keys()),
     health: async () => ({ storage: await storageReachable(tables) }),
     logger,
-    // The route answers 404 until `bostotteEvents` (the domain use case) is passed here.
+    bostotteEvents: bostotteEvents(deps),
     verifyBostotteToken:
       config.bostotteApi.audiences.length > 0
         ? createEntraTokenVerifier({
             jwksUrl: config.bostotteApi.jwksUrl,
             audiences: config.bostotteApi.audiences,
             allowedTenants: new Set(config.municipalities.keys()),
-            // Until the municipality configuration lists its caller apps, none is allowed (403).
-            allowedCallers: () => [],
+            // The municipality's case system (or integration platform): its Entra app ids.
+            allowedCallers: (tenantId) => config.municipalities.get(tenantId)?.bostotte.callerAppIds ?? [],
           })
         : undefined,
     bostotteLocalKey: config.bostotteApi.localKey,
   });
   const port = await listen(server, config.port, config.host);
   logger.info({ port, host: config.host, mode: config.bot ? "production" : "local" }, "Sparring listening");
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    logger.info("draining: refusing new requests, finishing turns in flight");
+    // Background work stops alongside the drain; what it leaves is picked up by the next instance.
+    const [unfinished] = await Promise.all([gate.drain(DRAIN_TIMEOUT_MS), background.stop()]);
+    if (unfinished > 0) logger.warn({ unfinished }, "turns still running after the drain period; closing anyway");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    logger.info("stopped");
+  };
   return {
     port,
     server,
-    async stop() {
-      await background.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-    },
+    stop: () => (stopped ??= stop()),
   };
+}
+
+/**
+ * The configured Table Storage: by account URL with the app's managed identity (the
+ * user-assigned one when its client id is configured), or by connection string.
+ */
+export function configuredTableAccess(storage: StorageSetting): TableAccess {
+  switch (storage.kind) {
+    case "account-url":
+      return {
+        accountUrl: storage.accountUrl,
+        credential: storage.clientId ? new ManagedIdentityCredential({ clientId: storage.clientId }) : new DefaultAzureCredential(),
+      };
+    case "connection-string":
+      return { connectionString: storage.connectionString };
+    case "local-emulator":
+      throw new ConfigError(
+        "Sparring cannot start: no storage is configured. Set STORAGE_ACCOUNT_URL (or STORAGE_CONNECTION_STRING); for local development run `npm start`, which starts the Azurite emulator.",
+      );
+  }
 }
 
 /** Repositories and edge dependencies over one set of tables; shared by production and tests. */
@@ -95,18 +143,22 @@ export function wireSparring(o: {
   tables: Pick<TableClients, "cases" | "caseIndex" | "addresses" | "outbox">;
   adapter: TeamsAdapter;
   encryptionKey: Buffer;
+  /** Without it the look-up key is derived from `encryptionKey` (tests; see FieldCipher). */
+  cprLookupKey?: Buffer;
   timeZone: string;
   municipalities: ReadonlyMap<string, Municipality>;
   logger: Logger;
   clock: Clock;
 }): { deps: BotDeps; outbox: TableOutbox } {
   const outbox = new TableOutbox(o.tables.cases, o.tables.outbox);
+  const cipher = new FieldCipher(o.encryptionKey, o.cprLookupKey);
   const deps: BotDeps = {
     adapter: o.adapter,
-    cases: new TableCaseRepository(o.tables.cases, o.tables.caseIndex, new FieldCipher(o.encryptionKey), outbox),
+    cases: new TableCaseRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
     meetings: new TableMeetingRepository(o.tables.cases, outbox),
     calendar: forumCalendar(o.timeZone),
     addresses: new TableAddressBook(o.tables.addresses),
+    citizens: new TableCitizenRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
     clock: o.clock,
     timeZone: o.timeZone,
     municipalities: o.municipalities,
@@ -124,7 +176,8 @@ export function createDispatcher(deps: BotDeps, outbox: TableOutbox, botAppId: s
     adapter: deps.adapter,
     botAppId,
     onSent: async (message, activityId) => {
-      if (message.content.kind === "case-card" && activityId) await deps.cases.rememberChannelCard(message.tenantId, message.content.caseNo, activityId);
+      if (message.content.kind === "case-card" && activityId)
+        await deps.cases.rememberChannelCard(message.tenantId, message.content.caseNo, activityId);
     },
     clock: deps.clock,
     logger: deps.logger,
@@ -134,6 +187,7 @@ export function createDispatcher(deps: BotDeps, outbox: TableOutbox, botAppId: s
 const DISPATCH_EVERY_MS = 2_000;
 const AGENDAS_EVERY_MS = 30_000;
 const ROLL_OVER_EVERY_MS = 5 * 60_000;
+const TARGET_GROUP_EVERY_MS = 15 * 60_000;
 
 /**
  * The outbox dispatcher (on every instance: each message is claimed by one) and the
@@ -142,12 +196,31 @@ const ROLL_OVER_EVERY_MS = 5 * 60_000;
 export function startBackgroundWork(deps: BotDeps, outbox: TableOutbox, leases: TableLeases, botAppId: string) {
   const dispatcher = createDispatcher(deps, outbox, botAppId);
   dispatcher.start(DISPATCH_EVERY_MS);
-  const scheduler = new Scheduler({ leases, holder: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`, now: () => deps.clock.now(), logger: deps.logger });
+  const scheduler = new Scheduler({
+    leases,
+    holder: `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
+    now: () => deps.clock.now(),
+    logger: deps.logger,
+  });
   const forEachMunicipality = (job: (m: Municipality) => Promise<unknown>) => async () => {
     for (const municipality of deps.municipalities.values()) await job(municipality);
   };
-  scheduler.every("publish-agendas", AGENDAS_EVERY_MS, forEachMunicipality((m) => publishDueAgendas(deps, m)));
-  scheduler.every("roll-over-meetings", ROLL_OVER_EVERY_MS, forEachMunicipality((m) => rollOverEndedMeetings(deps, m)));
+  scheduler.every(
+    "publish-agendas",
+    AGENDAS_EVERY_MS,
+    forEachMunicipality((m) => publishDueAgendas(deps, m)),
+  );
+  scheduler.every(
+    "roll-over-meetings",
+    ROLL_OVER_EVERY_MS,
+    forEachMunicipality((m) => rollOverEndedMeetings(deps, m)),
+  );
+  // Målgruppeskift: both caseworkers told once on the birthday (seed 001 "gensidig orientering").
+  scheduler.every(
+    "target-group-changes",
+    TARGET_GROUP_EVERY_MS,
+    forEachMunicipality((m) => notifyTargetGroupChanges(deps, m)),
+  );
   return {
     dispatcher,
     scheduler,

@@ -46,6 +46,7 @@ export async function startAzurite(options: { port?: number; location?: string }
  */
 export async function localStorage(config: Config, logger: Logger): Promise<{ connectionString: string; stop(): Promise<void> }> {
   if (config.storage.kind === "connection-string") return { connectionString: config.storage.connectionString, stop: async () => undefined };
+  if (config.storage.kind === "account-url") throw new Error("STORAGE_ACCOUNT_URL is for production (`npm run start:prod`); locally leave it empty (Azurite) or set STORAGE_CONNECTION_STRING.");
   const azurite = await startAzurite({ port: config.storage.port, location: config.storage.location });
   logger.info({ port: azurite.port, location: config.storage.location }, "Azurite started");
   return azurite;

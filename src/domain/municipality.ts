@@ -88,6 +88,8 @@ export const municipalitySchema = z
         refusalReasons: reasonCategories(DEFAULT_REFUSAL_REASONS),
         terminationReasons: reasonCategories(DEFAULT_TERMINATION_REASONS),
         fallback: z.enum(["forum-channel"]).default("forum-channel"),
+        /** Entra app (client) ids allowed to report decisions to POST /api/bostotte/events: the municipality's case system. */
+        callerAppIds: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
       })
       .default({}),
     /** Ages at which a citizen changes target group (målgruppeskift, seed 001 "gensidig orientering"): both caseworkers are told. */

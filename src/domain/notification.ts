@@ -21,7 +21,27 @@ export type NotificationContent =
   /** A follow-up date of the plan has come (employment, social or forum follow-up). */
   | { kind: "plan"; caseNo: number; event: "follow-up-due"; followUp: "employment" | "social" | "forum"; date: string }
   /** The plan's follow-up in the forum is booked into the meeting `meetingKey` (`forumId:YYYY-MM-DD`). */
-  | { kind: "plan"; caseNo: number; event: "forum-follow-up-booked"; date: string; meetingKey: string };
+  | { kind: "plan"; caseNo: number; event: "forum-follow-up-booked"; date: string; meetingKey: string }
+  /**
+   * A bostøtte decision (SPEC §7; seed 001 "Afgørelser om bostøtte"), for a linked employment
+   * caseworker ("caseworker": the bevillingsramme, the refusal's reason category, or the end
+   * date), or — when none is linked — for the channel of the citizen's age group ("forum": a
+   * card without CPR number or text, with "Vis detaljer" for the forum's coordinators).
+   */
+  | { kind: "bostotte"; decisionId: string; decision: "bevilling" | "afslag" | "ophoer"; audience: "caseworker" | "forum" }
+  /**
+   * Målgruppeskift (seed 001 "gensidig orientering ved målgruppeskift"): the citizen of
+   * these cases turned `age` on `date` (YYYY-MM-DD), for the raising or the social caseworker.
+   */
+  | { kind: "target-group-change"; caseNos: number[]; age: number; date: string; audience: "caseworker" | "social-caseworker" }
+  /**
+   * Sagsbehandlerskift on a case (seed 001 "gensidig orientering ved … sagsbehandlerskift"):
+   * the case was handed to a new employment caseworker; for the new one, the previous one
+   * (when an administrator handed it over), and the social caseworker it is visitated to.
+   */
+  | { kind: "caseworker-change"; caseNo: number; version: number; audience: "new-caseworker" | "previous-caseworker" | "social-caseworker" }
+  /** The following of a citizen was handed to this caseworker by `from` (an Entra object id). */
+  | { kind: "following-handed-over"; citizenId: string; from: string };
 
 export interface Notification {
   id: string;

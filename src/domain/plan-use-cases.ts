@@ -20,6 +20,7 @@ import {
   sideOf,
   validatePlanDraft,
   type FollowUpKind,
+  type OwnerSide,
   type PersonRef,
   type PlanChange,
   type PlanDraft,
@@ -619,6 +620,58 @@ export async function recordFollowUp(
   });
 }
 
+// ─── Sagsbehandlerskift ───────────────────────────────────────────────────────────
+
+export type ReassignPlanOwnerOutcome =
+  | { kind: "reassigned"; plan: PlanRecord }
+  /** `to` owns that side already. */
+  | { kind: "unchanged"; plan: PlanRecord }
+  /** `to` owns the other side: one person cannot hold both. */
+  | { kind: "same-person"; plan: PlanRecord }
+  | { kind: "not-allowed-now"; plan: PlanRecord }
+  | { kind: "no-plan" };
+
+/**
+ * Sagsbehandlerskift (SPEC §2, §7; seed 001: "gensidig orientering ved … sagsbehandlerskift"):
+ * the owner of one side of the plan becomes `to`. For the hand-over use case, which decides
+ * who may hand over and tells the people concerned; this only moves the plan, audited as
+ * done by `by`. The content, its version and the approvals stay (each approval names who
+ * gave it); a fixed caseworker who leaves is followed by the new owner.
+ */
+export async function reassignPlanOwner(
+  deps: PlanDeps,
+  command: { municipality: Municipality; caseNo: number; side: OwnerSide; to: PersonRef; by: Actor; purpose: string },
+): Promise<ReassignPlanOwnerOutcome> {
+  const { side, to, by } = command;
+  const outcome = await changePlan<ReassignPlanOwnerOutcome>(
+    deps,
+    command.municipality,
+    command.caseNo,
+    by,
+    "reassign owner",
+    (plan, now) => {
+      if (plan.state === "ended") return { result: { kind: "not-allowed-now", plan } };
+      const old = plan.owners[side];
+      if (old.aadObjectId === to.aadObjectId) return { result: { kind: "unchanged", plan } };
+      if (plan.owners[side === "employment" ? "social" : "employment"].aadObjectId === to.aadObjectId)
+        return { result: { kind: "same-person", plan } };
+      const content =
+        plan.content && plan.content.fixedCaseworker === old.aadObjectId
+          ? { ...plan.content, fixedCaseworker: to.aadObjectId }
+          : plan.content;
+      const next: PlanRecord = { ...plan, owners: { ...plan.owners, [side]: { ...to } }, content, updatedAt: now.toISOString() };
+      const purpose = `${side} owner handed over: ${command.purpose.trim().slice(0, 200)}`;
+      return {
+        write: { next, audit: audit(now, by, "plan-edit", purpose), messages: [] },
+        then: (saved) => ({ kind: "reassigned", plan: saved }),
+      };
+    },
+    false,
+  );
+  if (outcome.kind === "not-allowed") throw new Error("unreachable: owners are not checked here");
+  return outcome;
+}
+
 // ─── Reading ──────────────────────────────────────────────────────────────────────
 
 /** How many plans `planer` lists: the newest cases. */
@@ -707,13 +760,15 @@ async function changePlan<T>(
   by: Actor,
   what: string,
   step: (plan: PlanRecord, now: Date) => Step<T>,
+  /** False only for a caller that has checked who may act itself (a hand-over). */
+  ownersOnly = true,
 ): Promise<T | { kind: "no-plan" } | { kind: "not-allowed" }> {
   const tenantId = municipality.tenantId;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const plan = await deps.plans.get(tenantId, caseNo);
     if (!plan) return { kind: "no-plan" };
     const now = deps.clock.now();
-    if (!isPlanOwner(plan, by.aadObjectId)) {
+    if (ownersOnly && !isPlanOwner(plan, by.aadObjectId)) {
       await deps.plans.audit(tenantId, caseNo, audit(now, by, "plan-refused", `${what}: not an owner of the plan`));
       return { kind: "not-allowed" };
     }

@@ -1,5 +1,7 @@
 import type { MeetingRef } from "./booking.js";
+import type { BostotteRecord } from "./bostotte.js";
 import type { AgendaEntry, CaseRecord, CaseSummary } from "./case.js";
+import type { CitizenLinks, FollowedCitizen, Follower } from "./citizen.js";
 import type { Municipality } from "./municipality.js";
 import type { Notification, NotificationContent, NotificationTarget } from "./notification.js";
 import type { FollowUpKind, PlanRecord, PlanSummary } from "./plan.js";
@@ -90,6 +92,9 @@ export type CasePatch = Partial<
     | "decisionNote"
     | "additionalInfo"
     | "planFollowUp"
+    // Sagsbehandlerskift (src/domain/hand-over.ts): the case gets another employment caseworker.
+    | "raisedBy"
+    | "raisedByName"
   >
 >;
 
@@ -112,7 +117,17 @@ export interface AuditEntry {
     | "plan-follow-up"
     | "plan-end"
     | "plan-export"
-    | "plan-forum-follow-up";
+    | "plan-forum-follow-up"
+    // Following a citizen, bostøtte decisions, and sagsbehandlerskift (SPEC §7, §9): every change and view, and every refusal.
+    | "follow"
+    | "follow-refused"
+    | "unfollow"
+    | "follow-hand-over"
+    | "bostotte-record"
+    | "bostotte-view"
+    | "bostotte-view-refused"
+    | "hand-over"
+    | "hand-over-refused";
   purpose: string;
 }
 
@@ -283,4 +298,96 @@ export interface PlanRepository {
    * once: false when they were committed before (by an earlier run or another instance).
    */
   notifyOnce(tenantId: string, caseNo: number, messages: Notification[]): Promise<boolean>;
+}
+
+/** What {@link CitizenRepository.follow} did, and the citizen's opaque id. */
+export interface FollowResult {
+  kind: "followed" | "already-following" | "too-many-followers";
+  citizenId: string;
+}
+
+/** A bostøtte decision about to be stored, once per `decisionId`. */
+export interface BostotteClaim {
+  tenantId: string;
+  /** See `bostotteDecisionId`: one per event id and source. */
+  decisionId: string;
+  /** See `bostotteFingerprint`. It is derived from the CPR number, so implementations keep it keyed (HMAC). */
+  fingerprint: string;
+  cprDigits: string;
+}
+
+export type StoreBostotteResult =
+  | { kind: "recorded"; record: BostotteRecord }
+  /** The decision was stored before (the same event again); nothing was written now. */
+  | { kind: "duplicate"; record: BostotteRecord }
+  /** The decision id was claimed before by an event with other content; nothing was written. */
+  | { kind: "conflict" };
+
+/**
+ * Citizens as the employment side is linked to them (SPEC §7): who follows them, which
+ * cases were raised about them, the bostøtte decisions recorded about them. Everything of
+ * one citizen lives together, found only through a keyed hash of the CPR number (the
+ * opaque `citizenId`), so "who is linked" is one read and a decision commits with its
+ * messages and its audit row in one transaction. Implementations own keys, encryption and
+ * the follower and birthday indexes, which they keep in step.
+ */
+export interface CitizenRepository {
+  /**
+   * Adds a follower with its audit row, unless they follow already or the citizen has
+   * `maxFollowers` followers (then nothing is written).
+   */
+  follow(tenantId: string, cprDigits: string, follower: Follower, audit: AuditEntry, maxFollowers: number): Promise<FollowResult>;
+  /** Ends a following with its audit row; false when the user did not follow the citizen. */
+  unfollow(tenantId: string, citizenId: string, aadObjectId: string, audit: AuditEntry): Promise<boolean>;
+  /** The citizens a caseworker follows, most recently followed first, at most `limit`. */
+  followedBy(tenantId: string, aadObjectId: string, limit: number): Promise<FollowedCitizen[]>;
+  /**
+   * Moves `from`'s following (its purpose kept, `since` set to `at`) to `to`, with its audit
+   * row and messages in one transaction; `messages` gets `from`'s following as it was.
+   * Nothing changes when `from` does not follow or `to` follows already.
+   */
+  handOverFollowing(
+    tenantId: string,
+    citizenId: string,
+    from: string,
+    to: string,
+    at: string,
+    audit: AuditEntry,
+    messages: (handedOver: Follower) => Notification[],
+  ): Promise<"handed-over" | "not-following" | "already-following">;
+  /**
+   * Links a case to its citizen (and the citizen's birthday to the målgruppeskift index).
+   * Idempotent: the raise path calls it after every (repeated) submission.
+   */
+  linkCase(tenantId: string, cprDigits: string, caseNo: number, raisedBy: string): Promise<void>;
+  /** The case's raising caseworker changed (sagsbehandlerskift): its link follows. Idempotent. */
+  changeCaseworker(tenantId: string, cprDigits: string, caseNo: number, raisedBy: string): Promise<void>;
+  /** Everyone and every case linked to the citizen; undefined for a citizen never linked, followed or decided on. */
+  links(tenantId: string, citizenId: string): Promise<CitizenLinks | undefined>;
+  /**
+   * Stores a decision once per `claim.decisionId`: `build` gets the citizen's links as they
+   * are now and returns the record and its messages, committed with `audit` in one
+   * transaction. The same content again is a `duplicate` (the stored record; no messages),
+   * other content under the same id a `conflict`. A claim cut off before its decision was
+   * stored is completed by the next attempt with the same content.
+   */
+  recordBostotte(
+    claim: BostotteClaim,
+    build: (links: CitizenLinks) => { record: BostotteRecord; messages: Notification[] },
+    audit: AuditEntry,
+  ): Promise<StoreBostotteResult>;
+  /** A stored decision with its citizen's links as they are now. */
+  bostotte(tenantId: string, decisionId: string): Promise<{ record: BostotteRecord; links: CitizenLinks } | undefined>;
+  /** Writes an audit row beside the citizen (a view, or a refused attempt). */
+  audit(tenantId: string, citizen: { citizenId: string } | { cprDigits: string }, entry: AuditEntry): Promise<void>;
+  /**
+   * Citizens with a linked case whose birth date (from the CPR number) falls on `monthDay`
+   * ("MMDD"): the målgruppeskift index. An index: the caller checks the citizen's cases.
+   */
+  birthdaysOn(tenantId: string, monthDay: string): Promise<{ citizenId: string; cprDigits: string }[]>;
+  /**
+   * Commits messages that belong to no change (a job's) beside the citizen, all or none,
+   * once: false when they were committed before (an earlier run, another instance).
+   */
+  notifyOnce(tenantId: string, citizenId: string, messages: Notification[]): Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import { bookFirstFree, bookingCandidates, placementIn, type Booking } from "./b
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
-import type { AddressBook, CaseRepository, Clock, MeetingCalendar, MeetingRepository, Placement } from "./ports.js";
+import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository, Placement } from "./ports.js";
 import { localDateIn } from "./time.js";
 
 export interface RaiseCaseCommand {
@@ -25,6 +25,8 @@ export interface RaiseCaseDeps {
   addresses: Pick<AddressBook, "forumChannel">;
   clock: Clock;
   timeZone: string;
+  /** Links each case to its citizen, so bostøtte decisions and målgruppeskift reach the caseworker (SPEC §7). */
+  citizens?: Pick<CitizenRepository, "linkCase">;
 }
 
 class NoFreeMeeting extends Error {}
@@ -82,8 +84,13 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
         ),
       ],
     );
-    // Whether the coordinators can see it in Teams yet: the caseworker is told if not.
-    const forumHasChannel = (await deps.addresses.forumChannel(municipality.tenantId, record.forumId)) !== undefined;
+    // Whether the coordinators can see it in Teams yet: the caseworker is told if not. The
+    // citizen link is idempotent, so a repeated submission completes one cut off the first time.
+    const [channel] = await Promise.all([
+      deps.addresses.forumChannel(municipality.tenantId, record.forumId),
+      deps.citizens?.linkCase(record.tenantId, record.cprDigits, record.caseNo, record.raisedBy),
+    ]);
+    const forumHasChannel = channel !== undefined;
     return { kind: "raised", record, created, forumHasChannel, ...(booking ? { booking } : {}) };
   } catch (error) {
     if (error instanceof NoFreeMeeting) return { kind: "no-free-meeting" };

@@ -102,7 +102,8 @@ export class TableCaseRepository implements CaseRepository {
       break;
     }
     const summaries = await Promise.all(numbers.map((n) => this.summary(tenantId, n)));
-    return summaries.filter((r): r is CaseSummary => r !== undefined);
+    // A case handed over to another caseworker may leave its old row behind (a write cut off after the hand-over).
+    return summaries.filter((r): r is CaseSummary => r !== undefined && r.raisedBy === aadObjectId);
   }
 
   /** Reads only the columns a list shows and decrypts only the CPR (to mask it). */
@@ -197,7 +198,7 @@ export class TableCaseRepository implements CaseRepository {
     return { record, created };
   }
 
-  private async indexRaised(draft: NewCase, caseNo: number): Promise<void> {
+  private async indexRaised(draft: Pick<NewCase, "tenantId" | "raisedBy">, caseNo: number): Promise<void> {
     await this.index.upsertEntity(
       { partitionKey: keys.raisedByPartition(draft.tenantId, draft.raisedBy), rowKey: keys.invertedCaseNo(caseNo), caseNo },
       "Replace",
@@ -272,6 +273,10 @@ export class TableCaseRepository implements CaseRepository {
     const update = { partitionKey: pk, rowKey: CASE_ROW, ...plain, ...sealed, version: expectedVersion + 1 };
     assertWithinTableLimits({ ...current, ...update });
     const next = this.toRecord(tenantId, { ...current, ...plain, ...sealed, version: expectedVersion + 1 });
+    // Sagsbehandlerskift: the new caseworker's "mine sager" row goes first (a listing skips a
+    // case that is not theirs), the old one is removed once the change has committed.
+    const handedOver = plain.raisedBy !== undefined && plain.raisedBy !== current.raisedBy;
+    if (handedOver) await this.indexRaised({ tenantId, raisedBy: assertSafeKeyPart(next.raisedBy, "user id") }, caseNo);
     try {
       await this.outbox.commit(
         pk,
@@ -285,7 +290,16 @@ export class TableCaseRepository implements CaseRepository {
       if (isPreconditionFailed(error) || isConflict(error) || isBatchConflict(error)) return undefined;
       throw error;
     }
+    if (handedOver) await this.dropRaisedIndex(tenantId, current.raisedBy, caseNo);
     return next;
+  }
+
+  private async dropRaisedIndex(tenantId: string, raisedBy: string, caseNo: number): Promise<void> {
+    try {
+      await this.index.deleteEntity(keys.raisedByPartition(tenantId, raisedBy), keys.invertedCaseNo(caseNo));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
 
   async rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void> {

@@ -17,6 +17,25 @@
  *            PK `{tenant}|plan-followup|{date}`     RK `{caseNo}|{kind}` — plans with a follow-up on that
  *            date: one partition per day for the reminder job. Written before the plan change, removed
  *            after it, so a crash leaves an extra row (the job checks the plan), never a missing one.
+ *            PK `{tenant}|citizen|{citizenId}`      — one partition per citizen (SPEC §7), `citizenId` being
+ *            the keyed hash of the CPR number (`cprLookupKey`), so the number is never in a key:
+ *                                                   RK `citizen` — the CPR number (sealed)
+ *                                                   RK `follower|{aadObjectId}` — an employment caseworker following
+ *                                                   RK `case|{caseNo, 10 digits}` — a case raised about the citizen and
+ *                                                   its raising caseworker (kept in step on sagsbehandlerskift)
+ *                                                   RK `bostotte|{decisionId}` — a bostøtte decision (CPR and text sealed)
+ *            plus its `outbox|…` and `audit|…` rows: "who is linked" is one range query (`case|` … `follower|`),
+ *            and a decision commits with its messages and audit row in one batch transaction. Citizen
+ *            partitions live in this table because the outbox dispatcher loads messages from it.
+ * caseindex  PK `{tenant}|following|{aadObjectId}`  RK `{citizenId}` — `følger`: the citizens a caseworker follows
+ *            (CPR sealed). Written after the follower row, removed after it, so it never lists a following
+ *            that does not exist for longer than a cut-off write (following again repairs it).
+ *            PK `{tenant}|birthday|{MMDD}`          RK `{citizenId}` — citizens with a linked case born on that day
+ *            (CPR sealed): the målgruppeskift job reads one partition per day (and `0229` on 1 March of a
+ *            non-leap year). Written by `linkCase`; an index only, the job checks the cases.
+ *            PK `{tenant}|bostotte|{decisionId}`    RK `event` — claims a bostøtte event id once per tenant: the
+ *            citizen it is about and its content fingerprint (HMAC), to tell a repeat from a conflict;
+ *            also how a decision id finds its citizen partition ("Vis detaljer").
  * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
  * leases     PK `global|lease`                      RK `{job}` — which instance runs a scheduled job now
  * addresses  PK `{tenant}|forum`                    RK `{forumId}` — the channel a forum posts to
@@ -31,7 +50,7 @@ export const TABLES = {
 } as const;
 
 /** Row key prefixes of the rows that live beside a case or meeting row in its partition. */
-export const ROW_PREFIX = { audit: "audit|", outbox: "outbox|", slot: "slot|" } as const;
+export const ROW_PREFIX = { audit: "audit|", outbox: "outbox|", slot: "slot|", follower: "follower|", caseLink: "case|", bostotte: "bostotte|" } as const;
 
 /** OData filter for the rows of one partition whose row key starts with `prefix` (`|` sorts just below `}`). */
 export function rowsWithPrefix(partitionKey: string, prefix: string): string {
@@ -43,6 +62,8 @@ export const CASE_ROW = "case";
 export const COUNTER_ROW = "case";
 export const MEETING_ROW = "meeting";
 export const PLAN_ROW = "plan";
+export const CITIZEN_ROW = "citizen";
+export const BOSTOTTE_EVENT_ROW = "event";
 
 export const keys = {
   casePartition: (tenantId: string, caseNo: number) => `${tenantId}|case|${caseNo}`,
@@ -61,6 +82,13 @@ export const keys = {
   plansOwnedPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|plans|${aadObjectId}`,
   planFollowUpPartition: (tenantId: string, date: string) => `${tenantId}|plan-followup|${date}`,
   planFollowUpRow: (caseNo: number, kind: string) => `${String(caseNo).padStart(10, "0")}|${kind}`,
+  citizenPartition: (tenantId: string, citizenId: string) => `${tenantId}|citizen|${citizenId}`,
+  followerRow: (aadObjectId: string) => `${ROW_PREFIX.follower}${aadObjectId}`,
+  caseLinkRow: (caseNo: number) => `${ROW_PREFIX.caseLink}${String(caseNo).padStart(10, "0")}`,
+  bostotteRow: (decisionId: string) => `${ROW_PREFIX.bostotte}${decisionId}`,
+  followingPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|following|${aadObjectId}`,
+  birthdayPartition: (tenantId: string, monthDay: string) => `${tenantId}|birthday|${monthDay}`,
+  bostotteEventPartition: (tenantId: string, decisionId: string) => `${tenantId}|bostotte|${decisionId}`,
 };
 
 /** Characters Table Storage forbids in keys, plus control characters. */

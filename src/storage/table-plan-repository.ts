@@ -75,17 +75,9 @@ export class TablePlanRepository implements PlanRepository {
     const stored: PlanRecord = { ...plan, revision: 1 };
     const entity = this.toEntity(stored);
     // The index rows go first: a crash before the plan commits leaves a row `planer` skips.
-    await Promise.all(
-      Object.values(plan.owners).map((owner) =>
-        this.index.upsertEntity(
-          {
-            partitionKey: keys.plansOwnedPartition(plan.tenantId, assertSafeKeyPart(owner.aadObjectId, "user id")),
-            rowKey: keys.invertedCaseNo(plan.caseNo),
-            caseNo: plan.caseNo,
-          },
-          "Replace",
-        ),
-      ),
+    await this.addOwnerRows(
+      stored,
+      Object.values(plan.owners).map((o) => o.aadObjectId),
     );
     await this.addFollowUpRows(stored);
     try {
@@ -108,7 +100,7 @@ export class TablePlanRepository implements PlanRepository {
     const pk = this.partition(next.tenantId, next.caseNo);
     let current: TableEntityResult<PlanEntity>;
     try {
-      current = await this.cases.getEntity<PlanEntity>(pk, PLAN_ROW, { queryOptions: { select: ["revision", "followUpIndex"] } });
+      current = await this.cases.getEntity<PlanEntity>(pk, PLAN_ROW, { queryOptions: { select: ["revision", "followUpIndex", "owners"] } });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -117,8 +109,17 @@ export class TablePlanRepository implements PlanRepository {
     const stored: PlanRecord = JSON.parse(JSON.stringify({ ...next, revision: expectedRevision + 1 })) as PlanRecord;
     const entity = this.toEntity(stored);
     // New follow-up dates are indexed before the change commits, stale ones removed after:
-    // the reminder job may meet an extra row (it checks the plan), never miss one.
-    await this.addFollowUpRows(stored);
+    // the reminder job may meet an extra row (it checks the plan), never miss one. Likewise
+    // a new owner (a hand-over) is indexed before and a former one removed after.
+    const ownersBefore = Object.values(JSON.parse(current.owners || "{}") as PlanRecord["owners"]).map((o) => o.aadObjectId);
+    const ownersAfter = Object.values(stored.owners).map((o) => o.aadObjectId);
+    await Promise.all([
+      this.addFollowUpRows(stored),
+      this.addOwnerRows(
+        stored,
+        ownersAfter.filter((id) => !ownersBefore.includes(id)),
+      ),
+    ]);
     try {
       await this.outbox.commit(
         pk,
@@ -135,6 +136,7 @@ export class TablePlanRepository implements PlanRepository {
     const kept = new Set(JSON.parse(entity.followUpIndex) as string[]);
     const stale = (JSON.parse(current.followUpIndex || "[]") as string[]).filter((entry) => !kept.has(entry));
     await Promise.all(stale.map((entry) => this.removeFollowUpRow(stored, entry)));
+    await Promise.all(ownersBefore.filter((id) => !ownersAfter.includes(id)).map((id) => this.removeOwnerRow(stored, id)));
     return stored;
   }
 
@@ -209,6 +211,32 @@ export class TablePlanRepository implements PlanRepository {
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
+    }
+  }
+
+  private async addOwnerRows(plan: PlanRecord, owners: string[]): Promise<void> {
+    await Promise.all(
+      owners.map((owner) =>
+        this.index.upsertEntity(
+          {
+            partitionKey: keys.plansOwnedPartition(plan.tenantId, assertSafeKeyPart(owner, "user id")),
+            rowKey: keys.invertedCaseNo(plan.caseNo),
+            caseNo: plan.caseNo,
+          },
+          "Replace",
+        ),
+      ),
+    );
+  }
+
+  private async removeOwnerRow(plan: PlanRecord, owner: string): Promise<void> {
+    try {
+      await this.index.deleteEntity(
+        keys.plansOwnedPartition(plan.tenantId, assertSafeKeyPart(owner, "user id")),
+        keys.invertedCaseNo(plan.caseNo),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
     }
   }
 

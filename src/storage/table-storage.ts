@@ -1,5 +1,14 @@
 import { TableClient, TableServiceClient } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/identity";
 import { TABLES } from "./table-layout.js";
+
+/**
+ * How the tables are reached: with the account's URL and an Entra ID credential (the
+ * app's managed identity in production; no key anywhere), or with a connection string
+ * (Azurite, and municipalities that insist on an account key). A bare string is a
+ * connection string.
+ */
+export type TableAccess = string | { connectionString: string } | { accountUrl: string; credential: TokenCredential };
 
 export interface TableClients {
   cases: TableClient;
@@ -11,16 +20,16 @@ export interface TableClients {
 }
 
 /** Opens (and creates when missing) every table the product uses. */
-export async function openTables(connectionString: string): Promise<TableClients> {
-  const options = { allowInsecureConnection: isLocal(connectionString) };
-  const client = (table: string) => TableClient.fromConnectionString(connectionString, table, options);
+export async function openTables(access: TableAccess): Promise<TableClients> {
+  const endpoint = tableEndpoint(access);
+  const client = (table: string) => endpoint.table(table);
   const clients: TableClients = {
     cases: client(TABLES.cases),
     caseIndex: client(TABLES.caseIndex),
     addresses: client(TABLES.addresses),
     outbox: client(TABLES.outbox),
     leases: client(TABLES.leases),
-    service: TableServiceClient.fromConnectionString(connectionString, options),
+    service: endpoint.service(),
   };
   await Promise.all(
     [clients.cases, clients.caseIndex, clients.addresses, clients.outbox, clients.leases].map((table) => table.createTable()),
@@ -37,6 +46,23 @@ export async function storageReachable(clients: TableClients): Promise<boolean> 
   } catch {
     return false;
   }
+}
+
+function tableEndpoint(access: TableAccess): { table(name: string): TableClient; service(): TableServiceClient } {
+  if (typeof access === "string" || "connectionString" in access) {
+    const connectionString = typeof access === "string" ? access : access.connectionString;
+    const options = { allowInsecureConnection: isLocal(connectionString) };
+    return {
+      table: (name) => TableClient.fromConnectionString(connectionString, name, options),
+      service: () => TableServiceClient.fromConnectionString(connectionString, options),
+    };
+  }
+  const url = access.accountUrl.replace(/\/+$/, "");
+  const options = { allowInsecureConnection: ["127.0.0.1", "localhost"].includes(new URL(url).hostname) };
+  return {
+    table: (name) => new TableClient(url, name, access.credential, options),
+    service: () => new TableServiceClient(url, access.credential, options),
+  };
 }
 
 function isLocal(connectionString: string): boolean {

@@ -1,6 +1,17 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
 import type { TurnContext } from "botbuilder";
 import type { BotDeps } from "./bot-deps.js";
+import {
+  followCitizen,
+  listFollowed,
+  sendBostotteStart,
+  showBostotteDetails,
+  showBostotteForm,
+  startFollowing,
+  stopFollowing,
+  submitBostotte,
+  unfollowCitizen,
+} from "./bostotte-handlers.js";
 import type { CardJson } from "./cards.js";
 import { cancelMeeting, moveCase, showCancelMeeting, showMoveCase } from "./coordinator-handlers.js";
 import { addInformation, decideCase } from "./decision-handlers.js";
@@ -27,6 +38,11 @@ export const ACTIONS = {
   [VERBS.addInformation]: addInformation,
   [VERBS.showWithdrawCase]: showWithdrawCase,
   [VERBS.withdrawCase]: withdrawCase,
+  [VERBS.showBostotteForm]: showBostotteForm,
+  [VERBS.submitBostotte]: submitBostotte,
+  [VERBS.showBostotteDetails]: showBostotteDetails,
+  [VERBS.followCitizen]: followCitizen,
+  [VERBS.unfollowCitizen]: unfollowCitizen,
 } satisfies Record<Verb, ActionHandler>;
 
 /**
@@ -46,6 +62,10 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.message(/^\s*mine\s+sager\s*$/i, (ctx) => sendMyCases(ctx, deps));
   app.message(/^\s*tilknyt(\s+forum)?\b/i, (ctx) => bindForumChannel(ctx, deps));
   app.message(/^\s*dagsorden\s*$/i, (ctx) => showAgenda(ctx, deps));
+  app.message(/^\s*bost(ø|oe)tte\s*$/i, (ctx) => sendBostotteStart(ctx, deps));
+  app.message(/^\s*følger\s*$/i, (ctx) => listFollowed(ctx, deps));
+  app.message(/^\s*stop\s+(med\s+at\s+)?følge?(\s.*)?$/is, (ctx) => stopFollowing(ctx, deps));
+  app.message(/^\s*følg(\s.*)?$/is, (ctx) => startFollowing(ctx, deps));
   app.conversationUpdate("membersAdded", (ctx) => rememberChat(ctx, deps));
   app.activity("installationUpdate", (ctx) => rememberChat(ctx, deps));
   for (const [verb, handler] of Object.entries(ACTIONS)) {

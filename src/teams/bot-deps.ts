@@ -1,6 +1,6 @@
 import type { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../domain/municipality.js";
-import type { AddressBook, CaseRepository, Clock, MeetingCalendar, MeetingRepository } from "../domain/ports.js";
+import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository } from "../domain/ports.js";
 import type { Logger } from "../logger.js";
 
 /** Everything the Teams edge needs, wired once in `src/sparring.ts`: ports, never storage classes. */
@@ -10,6 +10,7 @@ export interface BotDeps {
   meetings: MeetingRepository;
   calendar: MeetingCalendar;
   addresses: AddressBook;
+  citizens: CitizenRepository;
   clock: Clock;
   timeZone: string;
   municipalities: ReadonlyMap<string, Municipality>;

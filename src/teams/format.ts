@@ -1,9 +1,10 @@
 import { DateTime } from "luxon";
 import { parseMeetingKey, slotStartsAt } from "../domain/booking.js";
+import type { BostotteKind, BostotteRecord } from "../domain/bostotte.js";
 import type { CaseRecord } from "../domain/case.js";
 import { ageRangeOf, displayName, type Municipality } from "../domain/municipality.js";
 import type { MeetingCalendar, ScheduledMeeting } from "../domain/ports.js";
-import { TEXT } from "./messages.js";
+import { BOSTOTTE_TEXT, TEXT } from "./messages.js";
 
 /**
  * Dates, times and names as users read them. Every card and message formats through
@@ -88,4 +89,41 @@ export function decidedText(record: Pick<CaseRecord, "decidedByName" | "decidedA
  */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+}
+
+/** "2026-12-01" (an ISO calendar date, no time) → "01.12.2026". */
+export function isoDateText(isoDate: string): string {
+  const [year, month, day] = isoDate.split("-");
+  return year && month && day ? `${day}.${month}.${year}` : isoDate;
+}
+
+/** The label the municipality gives a bostøtte reason category (configuration), or the id itself. */
+export function bostotteReasonText(municipality: Municipality, kind: BostotteKind, reasonCategory: string): string {
+  const list = kind === "ophoer" ? municipality.bostotte.terminationReasons : municipality.bostotte.refusalReasons;
+  return list.find((r) => r.id === reasonCategory)?.label ?? reasonCategory;
+}
+
+/**
+ * A bostøtte decision as facts: the kind, legal basis, the bevillingsramme (hours, period,
+ * review) of a grant, the end date of a termination, the reason of a refusal or a
+ * termination, who decided and when. `citizen` is what stands for the citizen (masked or
+ * full CPR), or nothing where no CPR may be shown (a forum channel).
+ */
+export function bostotteFacts(view: ViewContext, record: BostotteRecord, citizen: { title: string; value: string } | undefined): { title: string; value: string }[] {
+  const { municipality } = view;
+  const d = record.decision;
+  const f = BOSTOTTE_TEXT.fact;
+  const facts: { title: string; value: string }[] = citizen ? [citizen] : [];
+  facts.push({ title: f.kind, value: BOSTOTTE_TEXT.kindLabel[d.kind] }, { title: f.legalBasis, value: BOSTOTTE_TEXT.legalBasis[d.legalBasis] });
+  if (d.kind === "bevilling") {
+    facts.push({ title: f.hours, value: BOSTOTTE_TEXT.hoursText(d.frame.hours, d.frame.per) });
+    facts.push({ title: f.period, value: BOSTOTTE_TEXT.periodText(isoDateText(d.frame.from), d.frame.to ? isoDateText(d.frame.to) : undefined) });
+    if (d.frame.review) facts.push({ title: f.review, value: isoDateText(d.frame.review) });
+  } else {
+    if (d.kind === "ophoer") facts.push({ title: f.endDate, value: isoDateText(d.endDate) });
+    facts.push({ title: f.reason, value: bostotteReasonText(municipality, d.kind, d.reasonCategory) });
+  }
+  const by = record.decidedByName ? `${escapeMarkdown(record.decidedByName)}, ` : "";
+  facts.push({ title: f.decidedBy, value: `${by}${shortDateText(record.decidedAt, view.timeZone)}` });
+  return facts;
 }

@@ -1,5 +1,7 @@
 import type { CaseState, DecisionKind } from "../domain/case-lifecycle.js";
 import { MAX_CHARS, MAX_LINES, type FieldErrorCode } from "../domain/case.js";
+import type { BostotteFieldErrorCode, BostotteKind, HoursUnit, LegalBasis } from "../domain/bostotte.js";
+import type { FollowPurpose, UnfollowReason } from "../domain/citizen.js";
 import type { DecisionFieldError } from "../domain/decide-case.js";
 import type { MoveReason } from "../domain/move-case.js";
 
@@ -139,6 +141,126 @@ export const TEXT = {
   movedLine: (reference: string, when: string) => `${reference} → ${when}`,
   unplacedLine: (reference: string) => `${reference}: ingen ledig plads på de kommende møder`,
   decidedBy: (name: string, when: string) => `${name}, ${when}`,
+};
+
+const BOSTOTTE_TEXT_KIND = { bevilling: "Bevilling", afslag: "Afslag", ophoer: "Ophør" } satisfies Record<BostotteKind, string>;
+const BOSTOTTE_HOURS_PER = { week: "om ugen", month: "om måneden" } satisfies Record<HoursUnit, string>;
+
+/** Bostøtte (SPEC §7): what the social caseworker's form and the employment caseworker's message say. */
+export const BOSTOTTE_TEXT = {
+  kindTitle: { bevilling: "Bostøtte bevilget", afslag: "Bostøtte afslået", ophoer: "Bostøtte ophører" } satisfies Record<BostotteKind, string>,
+  kindLabel: BOSTOTTE_TEXT_KIND,
+  formTitle: { bevilling: "Bostøtte: bevilling", afslag: "Bostøtte: afslag", ophoer: "Bostøtte: ophør" } satisfies Record<BostotteKind, string>,
+  formIntro: {
+    bevilling: "Bevillingsrammen: hjemmel, timer, periode (til-dato eller revurdering) og formål. Jobcenteret/ungeindsatsen får rammen at vide.",
+    afslag: "Afslaget med årsag. Et afslag giver ofte en reaktion hos borgeren, som påvirker beskæftigelsessagen.",
+    ophoer: "Hvornår bostøtten ophører, og hvorfor. Ophør giver ofte en reaktion hos borgeren, som påvirker beskæftigelsessagen.",
+  } satisfies Record<BostotteKind, string>,
+  legalBasis: {
+    "sel-85": "Serviceloven § 85 — socialpædagogisk bistand (KLE 27.36.12)",
+    "sel-85a": "Serviceloven § 85 a — bostøtte efter ophold på forsorgshjem (KLE 27.36.14)",
+  } satisfies Record<LegalBasis, string>,
+  hoursPer: BOSTOTTE_HOURS_PER,
+  fieldError: {
+    required: "Feltet skal udfyldes.",
+    "too-long": `Skriv højst ${MAX_CHARS} tegn.`,
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+    "cpr.format": "CPR-nummeret skal have 10 cifre: DDMMÅÅ-XXXX (bindestreg valgfri).",
+    "cpr.date": "CPR-nummeret indeholder ikke en gyldig fødselsdato.",
+    "cpr.too-young": "Borgeren er yngre end de borgere, kommunens sparringsfora arbejder med.",
+    "cpr.future": "Fødselsdatoen i CPR-nummeret ligger i fremtiden.",
+    "kind.unknown": "Vælg bevilling, afslag eller ophør.",
+    "legal-basis.unknown": "Vælg § 85 eller § 85 a.",
+    "hours.format": "Skriv timetallet som et tal, fx 5 eller 7,5.",
+    "hours.not-positive": "Timetallet skal være mere end 0.",
+    "hours.too-many": "Så mange timer kan ikke passe — højst 60 om ugen eller 260 om måneden.",
+    "hours-per.unknown": "Vælg om timerne er pr. uge eller pr. måned.",
+    "date.invalid": "Skriv en gyldig dato.",
+    "date.before-from": "Datoen ligger før fra-datoen.",
+    "period.end-required": "Udfyld en til-dato eller en revurderingsdato.",
+    "reason.unknown": "Vælg en årsag fra listen.",
+  } satisfies Record<BostotteFieldErrorCode, string>,
+  formHasErrors: "Afgørelsen er ikke registreret. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.",
+  onlySocialCaseworkers: "Kun sagsbehandlere i myndighedsafdelingen registrerer afgørelser om bostøtte. Intet er registreret.",
+  storageDown: "Sparring kunne ikke gemme afgørelsen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk på knappen igen om lidt.",
+  conflict: "Formularen er allerede brugt til en anden afgørelse. Skriv **bostøtte** for at få en ny formular. Intet er ændret.",
+  expiredForm: "Formularen kunne ikke læses. Skriv **bostøtte** for at få en ny formular.",
+  recordedTitle: (kind: BostotteKind) => `Registreret: ${BOSTOTTE_TEXT_KIND[kind].toLowerCase()} af bostøtte`,
+  toldCaseworkers: (count: number) =>
+    count === 1 ? "Borgerens sagsbehandler i beskæftigelsen har fået besked." : `Borgerens ${count} sagsbehandlere i beskæftigelsen har fået besked.`,
+  toldForum: (forum: string) =>
+    `Ingen sagsbehandler i beskæftigelsen følger borgeren eller har en sag om borgeren, så ${forum}s kanal har fået besked — uden CPR-nummer og tekst.`,
+  noticeIntro: {
+    bevilling: "Myndighedsafdelingen har bevilget bostøtte til en borger, du følger eller har en sag om. Her er bevillingsrammen.",
+    afslag: "Myndighedsafdelingen har givet afslag på bostøtte til en borger, du følger eller har en sag om. Afslag giver ofte en reaktion hos borgeren.",
+    ophoer: "Myndighedsafdelingen stopper bostøtten til en borger, du følger eller har en sag om. Ophør giver ofte en reaktion hos borgeren.",
+  } satisfies Record<BostotteKind, string>,
+  detailsTitle: (kind: BostotteKind) => `Afgørelse om bostøtte: ${BOSTOTTE_TEXT_KIND[kind].toLowerCase()}`,
+  detailsRefused: "Du har ikke adgang til afgørelsen. Kun borgerens sagsbehandlere, den der registrerede den, og — når forummet fik besked — forummets koordinatorer kan se den. Forsøget er logget.",
+  unknownDecision: "Afgørelsen findes ikke (længere).",
+  fact: {
+    citizen: "Borger",
+    ageGroup: "Aldersgruppe",
+    kind: "Afgørelse",
+    legalBasis: "Hjemmel",
+    hours: "Timer",
+    period: "Periode",
+    review: "Revurderes",
+    endDate: "Ophører fra",
+    reason: "Årsag",
+    decidedBy: "Afgjort af",
+    recordedAt: "Registreret",
+    purpose: "Formål",
+    source: "Kilde",
+  },
+  periodText: (from: string, to: string | undefined) => (to ? `${from} – ${to}` : `fra ${from}`),
+  hoursText: (hours: number, per: HoursUnit) => `${String(hours).replace(".", ",")} timer ${BOSTOTTE_HOURS_PER[per]}`,
+  sourceText: { bot: "Registreret i Sparring", api: "Fra kommunens sagssystem" } as const,
+  textLabel: { bevilling: "Formål", afslag: "Uddybning", ophoer: "Uddybning" } satisfies Record<BostotteKind, string>,
+};
+
+/** Following a citizen, and sagsbehandlerskift and målgruppeskift (SPEC §7; seed 001 "gensidig orientering"). */
+export const FOLLOW_TEXT = {
+  purpose: {
+    "bostotte-orientering": "Orientering om bostøtte",
+    beskaeftigelsessag: "Igangværende beskæftigelsessag",
+    andet: "Andet",
+  } satisfies Record<FollowPurpose, string>,
+  unfollowReason: {
+    "ikke-relevant": "Ikke længere relevant",
+    "sagen-afsluttet": "Sagen er afsluttet",
+    andet: "Andet",
+  } satisfies Record<UnfollowReason, string>,
+  fieldError: {
+    required: "Feltet skal udfyldes.",
+    "cpr.format": "CPR-nummeret skal have 10 cifre: DDMMÅÅ-XXXX (bindestreg valgfri).",
+    "cpr.date": "CPR-nummeret indeholder ikke en gyldig fødselsdato.",
+    "cpr.too-young": "Borgeren er yngre end de borgere, kommunens sparringsfora arbejder med.",
+    "cpr.future": "Fødselsdatoen i CPR-nummeret ligger i fremtiden.",
+    "purpose.unknown": "Vælg et formål fra listen.",
+    "reason.unknown": "Vælg en årsag fra listen.",
+  },
+  formHasErrors: "Du følger ikke borgeren endnu. Ret det markerede — det, du har skrevet, er bevaret.",
+  followed: (masked: string) => `Du følger nu borgeren ${masked}. Du får besked her, når myndighedsafdelingen bevilger, afslår eller stopper bostøtte.`,
+  alreadyFollowing: (masked: string) => `Du følger allerede borgeren ${masked}. Intet er ændret.`,
+  tooManyFollowers: "Borgeren har allerede det største antal følgere, Sparring tillader. Intet er ændret.",
+  onlyCaseworkers: "Kun sagsbehandlere i jobcenteret og ungeindsatsen kan følge borgere. Intet er ændret.",
+  listSummary: (count: number) => `Du følger ${count} ${count === 1 ? "borger" : "borgere"}, nyeste først.`,
+  listSummaryCut: (count: number, shown: number) => `Du følger ${count === 100 ? "100 eller flere" : count} borgere; her er de ${shown} nyeste.`,
+  notFollowing: "Du følger ikke den borger. Skriv **følger** for at se, hvem du følger.",
+  unfollowQuestion: (masked: string) => `Stop med at følge ${masked}? Vælg hvorfor — det bliver logget.`,
+  unfollowed: "Du følger ikke længere borgeren og får ikke flere beskeder om bostøtte.",
+  followCommandHelp: "Skriv **følg** efterfulgt af borgerens CPR-nummer, fx følg 610190-4321.",
+  followingHandedOver: (masked: string, from: string) =>
+    `${from} har givet dig borgeren ${masked} videre: du følger nu borgeren og får besked om bostøtte. Skriv **følger** for at se dine borgere.`,
+  targetGroupChange: (references: string, masked: string, age: number, date: string, forum: string) =>
+    `Målgruppeskift: borgeren ${masked} (sag ${references}) fylder ${age} år ${date} og hører nu til ${forum}. Orientér hinanden om, hvad det betyder for indsatsen.`,
+  caseworkerChange: {
+    "new-caseworker": (reference: string) =>
+      `Du har overtaget sag ${reference}. Den står nu i **mine sager**, og du får besked om forummets beslutninger og om bostøtte.`,
+    "previous-caseworker": (reference: string, next: string) => `Sag ${reference} er givet videre til ${next}. Du får ikke længere besked om den.`,
+    "social-caseworker": (reference: string, next: string) => `Sag ${reference} har fået en ny sagsbehandler i beskæftigelsen: ${next}.`,
+  },
 };
 
 const MOVE_REASONS = {

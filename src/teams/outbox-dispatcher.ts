@@ -65,6 +65,8 @@ export interface DispatchReport {
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  /** Set by {@link stop}: the run in progress ends after the message it is sending. */
+  private stopping = false;
   private readonly lastSendTo = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDispatcherDeps) {}
@@ -82,6 +84,8 @@ export class OutboxDispatcher {
         continue;
       }
       for (const pointer of due) {
+        // Messages not reached stay due (or their claim runs out) for the next instance.
+        if (this.stopping) return report;
         const outcome = await this.dispatch(pointer);
         if (outcome) report[outcome]++;
       }
@@ -101,6 +105,7 @@ export class OutboxDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const timer = this.timer;
     this.timer = undefined;
     if (timer) clearTimeout(timer);

@@ -5,8 +5,12 @@ import type { NotificationTarget } from "../domain/notification.js";
 import type { OutboxMessage } from "../domain/ports.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment } from "./cards.js";
-import { caseMeetingText, forumName, type ViewContext } from "./format.js";
-import { TEXT } from "./messages.js";
+import { maskCpr } from "../domain/cpr.js";
+import { forumForAge as forumOfAge } from "../domain/municipality.js";
+import { caseMeetingText, escapeMarkdown, forumName, isoDateText, personName, type ViewContext } from "./format.js";
+import { FOLLOW_TEXT, TEXT } from "./messages.js";
+import { bostotteInForumCard } from "./views/bostotte-in-forum.js";
+import { bostotteNoticeCard } from "./views/bostotte-notice.js";
 import type { RenderedNotification } from "./outbox-dispatcher.js";
 import { agendaCard } from "./views/agenda.js";
 import { caseInForumCard } from "./views/case-in-forum.js";
@@ -64,6 +68,39 @@ export async function renderNotification(deps: BotDeps, message: OutboxMessage):
     }
     case "text":
       return { activity: MessageFactory.text(content.text) };
+    case "bostotte": {
+      const found = await deps.citizens.bostotte(message.tenantId, content.decisionId);
+      if (!found) return undefined;
+      const card = content.audience === "forum" ? bostotteInForumCard(view, found.record) : bostotteNoticeCard(view, found.record);
+      return { activity: MessageFactory.attachment(cardAttachment(card)) };
+    }
+    case "target-group-change": {
+      const records = (await Promise.all(content.caseNos.map((n) => deps.cases.get(message.tenantId, n)))).filter((r) => r !== undefined);
+      const first = records[0];
+      if (!first) return undefined;
+      const forum = forumOfAge(municipality, content.age);
+      const text = FOLLOW_TEXT.targetGroupChange(
+        records.map((r) => r.reference).join(", "),
+        maskCpr(first.cprDigits),
+        content.age,
+        isoDateText(content.date),
+        forum ? forum.name : "",
+      );
+      return { activity: MessageFactory.text(text) };
+    }
+    case "caseworker-change": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record) return undefined;
+      const texts = FOLLOW_TEXT.caseworkerChange;
+      const name = escapeMarkdown(record.raisedByName);
+      const text = texts[content.audience](record.reference, name);
+      return { activity: MessageFactory.text(text) };
+    }
+    case "following-handed-over": {
+      const links = await deps.citizens.links(message.tenantId, content.citizenId);
+      if (!links) return undefined;
+      return { activity: MessageFactory.text(FOLLOW_TEXT.followingHandedOver(maskCpr(links.cprDigits), personName(municipality, content.from))) };
+    }
   }
 }
 

@@ -38,16 +38,69 @@ export interface HostOptions {
   verifyBostotteToken?: EntraTokenVerifier;
   /** Local development only: the shared key accepted from loopback callers, and only when `localOnly`. */
   bostotteLocalKey?: string;
+  /** Counts requests in flight and refuses new ones while the instance drains; one per host when not given. */
+  gate?: RequestGate;
+}
+
+/** Seconds a refused caller is asked to wait: long enough for the load balancer to pick another instance. */
+const DRAINING_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * The requests in flight on this instance, and whether it is draining (shutting down):
+ * a draining instance answers new work with 503 and reports not-ready, while the work
+ * it already accepted finishes.
+ */
+export class RequestGate {
+  private inFlight = 0;
+  private draining = false;
+  private readonly waiting = new Set<() => void>();
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Takes a request in; false when draining (answer 503). Pair every true with {@link leave}. */
+  enter(): boolean {
+    if (this.draining) return false;
+    this.inFlight++;
+    return true;
+  }
+
+  leave(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const resolve of this.waiting) resolve();
+  }
+
+  /**
+   * Starts draining and waits until the requests in flight have finished, at most
+   * `timeoutMs`. Resolves to the number still running when it gave up (0 when all finished).
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.draining = true;
+    if (this.inFlight === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = () => {};
+    await new Promise<void>((resolve) => {
+      finished = resolve;
+      this.waiting.add(resolve);
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    clearTimeout(timer);
+    this.waiting.delete(finished);
+    return this.inFlight;
+  }
 }
 
 /**
  * The HTTP host: `POST /api/messages` for Teams, `POST /api/bostotte/events` for the
- * social case system, `GET /api/health` for probes. A malformed body is answered 400 and
- * never reaches the adapter; a too-large one 413.
+ * social case system, `GET /api/health` (storage), `/api/health/live` and
+ * `/api/health/ready` for probes. A malformed body is answered 400 and never reaches the
+ * adapter; a too-large one 413. While draining, new work is answered 503.
  */
 export function createHost(options: HostOptions): http.Server {
+  const o = { ...options, gate: options.gate ?? new RequestGate() };
   return http.createServer((req, res) => {
-    handle(req, res, options).catch((error: unknown) => {
+    handle(req, res, o).catch((error: unknown) => {
       options.logger.error({ err: error }, "request failed");
       if (!res.headersSent) send(res, 500, { error: "internal error" });
       else res.end();
@@ -55,17 +108,44 @@ export function createHost(options: HostOptions): http.Server {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, o: HostOptions): Promise<void> {
+type GatedHostOptions = HostOptions & { gate: RequestGate };
+
+async function handle(req: IncomingMessage, res: ServerResponse, o: GatedHostOptions): Promise<void> {
   const url = new URL(req.url ?? "/", "http://host");
   if (url.pathname === "/api/health" && req.method === "GET") {
     const { storage } = await o.health();
     send(res, storage ? 200 : 503, { status: storage ? "ok" : "degraded", storage: storage ? "reachable" : "unreachable" });
     return;
   }
-  if (url.pathname === BOSTOTTE_EVENTS_PATH) return handleBostotte(req, res, o);
+  // Liveness: the process answers. Restarting it would not help with anything else.
+  if (url.pathname === "/api/health/live" && req.method === "GET") return send(res, 200, { status: "live" });
+  // Readiness: send traffic here only while storage answers and the instance is not draining.
+  if (url.pathname === "/api/health/ready" && req.method === "GET") return sendReadiness(res, o);
+  if (url.pathname === BOSTOTTE_EVENTS_PATH) return gated(res, o.gate, () => handleBostotte(req, res, o));
   if (url.pathname !== "/api/messages") return send(res, 404, { error: "not found" });
   if (req.method !== "POST") return send(res, 405, { error: "method not allowed" }, { allow: "POST" });
+  return gated(res, o.gate, () => handleActivity(req, res, o));
+}
 
+async function sendReadiness(res: ServerResponse, o: GatedHostOptions): Promise<void> {
+  if (o.gate.isDraining) return send(res, 503, { status: "draining" });
+  const { storage } = await o.health();
+  send(res, storage ? 200 : 503, { status: storage ? "ready" : "not ready", storage: storage ? "reachable" : "unreachable" });
+}
+
+/** Runs `work` as a request in flight, or answers 503 with Retry-After while draining. */
+async function gated(res: ServerResponse, gate: RequestGate, work: () => Promise<void>): Promise<void> {
+  if (!gate.enter()) {
+    return send(res, 503, { error: "shutting down, try again" }, { "retry-after": String(DRAINING_RETRY_AFTER_SECONDS), connection: "close" });
+  }
+  try {
+    await work();
+  } finally {
+    gate.leave();
+  }
+}
+
+async function handleActivity(req: IncomingMessage, res: ServerResponse, o: HostOptions): Promise<void> {
   const read = await readBody(req, MAX_BODY_BYTES);
   if (!read.ok) return sendTooLarge(res, read.drained);
   let body: unknown;

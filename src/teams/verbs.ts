@@ -16,6 +16,11 @@ export const VERBS = {
   addInformation: "addInformation",
   showWithdrawCase: "showWithdrawCase",
   withdrawCase: "withdrawCase",
+  showBostotteForm: "showBostotteForm",
+  submitBostotte: "submitBostotte",
+  showBostotteDetails: "showBostotteDetails",
+  followCitizen: "followCitizen",
+  unfollowCitizen: "unfollowCitizen",
 } as const satisfies { [Name in string]: Name };
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -21,6 +21,7 @@ import {
   plansOf,
   recordConsent,
   recordFollowUp,
+  reassignPlanOwner,
   recordRefusal,
   registerMeetings,
   viewPlan,
@@ -772,5 +773,60 @@ describe("reading the plan", () => {
     });
     expect(await exportPlan(ports, { municipality, caseNo: caseNo(), user: COORDINATOR.aadObjectId })).toEqual({ kind: "refused" });
     expect(audits().slice(-2)).toEqual(["plan-export by employment", `plan-refused by ${COORDINATOR.aadObjectId}`]);
+  });
+});
+
+describe("reassignPlanOwner (sagsbehandlerskift)", () => {
+  const NEW_SOCIAL = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000042", name: "Ny Socialrådgiver" };
+
+  it("moves one side of the plan to the new caseworker, who may then act on it while the former may not", async () => {
+    const plan = await agreed();
+    const outcome = await reassignPlanOwner(ports, {
+      municipality,
+      caseNo: caseNo(),
+      side: "social",
+      to: NEW_SOCIAL,
+      by: COORDINATOR,
+      purpose: "orlov",
+    });
+    expect(outcome).toMatchObject({
+      kind: "reassigned",
+      plan: {
+        state: "agreed",
+        version: plan.version,
+        owners: { social: NEW_SOCIAL },
+        content: { fixedCaseworker: NEW_SOCIAL.aadObjectId },
+        approvals: [{}, {}],
+      },
+    });
+    expect(ports.plans.auditOf(tenant(), caseNo()).at(-1)).toMatchObject({
+      action: "plan-edit",
+      user: COORDINATOR.aadObjectId,
+      purpose: "social owner handed over: orlov",
+    });
+    expect(await viewPlan(ports, { municipality, caseNo: caseNo(), user: NEW_SOCIAL.aadObjectId })).toMatchObject({
+      kind: "shown",
+      as: "owner",
+    });
+    expect(await viewPlan(ports, { municipality, caseNo: caseNo(), user: SOCIAL.aadObjectId })).toEqual({ kind: "refused" });
+    expect((await plansOf(ports, { municipality, user: NEW_SOCIAL.aadObjectId })).plans.map((p) => p.caseNo)).toEqual([caseNo()]);
+  });
+
+  it("changes nothing for the same person, refuses one person on both sides, and leaves an ended plan alone", async () => {
+    await saved();
+    expect(
+      await reassignPlanOwner(ports, { municipality, caseNo: caseNo(), side: "social", to: SOCIAL, by: COORDINATOR, purpose: "" }),
+    ).toMatchObject({ kind: "unchanged" });
+    expect(
+      await reassignPlanOwner(ports, { municipality, caseNo: caseNo(), side: "social", to: EMPLOYMENT, by: COORDINATOR, purpose: "" }),
+    ).toMatchObject({
+      kind: "same-person",
+    });
+    await endPlan(ports, { municipality, caseNo: caseNo(), input: { reason: "cancelled", note: "" }, by: SOCIAL });
+    expect(
+      await reassignPlanOwner(ports, { municipality, caseNo: caseNo(), side: "social", to: NEW_SOCIAL, by: COORDINATOR, purpose: "" }),
+    ).toMatchObject({
+      kind: "not-allowed-now",
+    });
   });
 });

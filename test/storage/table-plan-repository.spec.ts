@@ -7,7 +7,16 @@ import type { NotificationContent } from "../../src/domain/notification.js";
 import { MAX_CHARS } from "../../src/domain/case.js";
 import { MAX_EFFORTS, MAX_FOLLOW_UP_RECORDS, type PlanRecord } from "../../src/domain/plan.js";
 import { remindPlanFollowUps, type PlanJobDeps } from "../../src/domain/plan-follow-ups.js";
-import { approvePlan, editPlan, openPlan, recordConsent, registerMeetings, endPlan, viewPlan } from "../../src/domain/plan-use-cases.js";
+import {
+  approvePlan,
+  editPlan,
+  openPlan,
+  reassignPlanOwner,
+  recordConsent,
+  registerMeetings,
+  endPlan,
+  viewPlan,
+} from "../../src/domain/plan-use-cases.js";
 import type { Clock } from "../../src/domain/ports.js";
 import { DEFAULT_TIME_ZONE } from "../../src/domain/time.js";
 import { FieldCipher } from "../../src/storage/field-cipher.js";
@@ -231,6 +240,17 @@ describe("TablePlanRepository (Azurite)", () => {
     expect(listed[1]?.nextFollowUp).toEqual({ kind: "employment", date: "2027-01-15" });
     expect(listed[1]?.owners.social.name).toBe(SOCIAL_CASEWORKER.name);
     expect(await wrong.listOwnedBy(municipality.tenantId, COORDINATOR.aadObjectId, 20)).toEqual([]);
+  });
+
+  it("moves a handed-over plan from the former owner's `planer` to the new owner's", async () => {
+    const municipality = testMunicipality(randomUUID());
+    const deps = instance(new FixedClock(MONDAY));
+    const plan = await activePlan(deps, municipality);
+    const successor = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000042", name: "Ny Socialrådgiver" };
+    await reassignPlanOwner(deps, { municipality, caseNo: plan.caseNo, side: "social", to: successor, by: COORDINATOR, purpose: "orlov" });
+    expect((await deps.plans.listOwnedBy(municipality.tenantId, successor.aadObjectId, 20)).map((p) => p.caseNo)).toEqual([plan.caseNo]);
+    expect(await deps.plans.listOwnedBy(municipality.tenantId, SOCIAL_CASEWORKER.aadObjectId, 20)).toEqual([]);
+    expect((await deps.plans.listOwnedBy(municipality.tenantId, CASEWORKER.aadObjectId, 20)).map((p) => p.caseNo)).toEqual([plan.caseNo]);
   });
 
   it("stores the largest plan the rules allow", async () => {

@@ -9,6 +9,11 @@ import { createDispatcher, wireSparring } from "../../src/sparring.js";
 import type { TableClients } from "../../src/storage/table-storage.js";
 import { createBot } from "../../src/teams/app.js";
 import { createHost, listen } from "../../src/teams/server.js";
+import { bostotteEvents } from "../../src/teams/bostotte-events.js";
+import { LOCAL_KEY_HEADER, LOCAL_TENANT_HEADER } from "../../src/teams/bostotte-route.js";
+
+/** The local shared key of the bostøtte endpoint in these tests (local mode, loopback only). */
+export const LOCAL_BOSTOTTE_KEY = "test-local-bostotte-key";
 
 /** The HTTP answer to an activity: for an invoke, its status and the card (or text) it answered with. */
 export interface InvokeAnswer {
@@ -84,6 +89,8 @@ export async function startBotHarness(o: {
     allowedTenants: new Set([o.municipality.tenantId]),
     health: async () => ({ storage: true }),
     logger,
+    bostotteEvents: bostotteEvents(deps),
+    bostotteLocalKey: LOCAL_BOSTOTTE_KEY,
   });
   const port = await listen(host, 0, "127.0.0.1");
   const endpoint = `http://127.0.0.1:${port}/api/messages`;
@@ -118,6 +125,15 @@ export async function startBotHarness(o: {
     serviceUrl,
     post,
     base,
+    /** Posts a bostøtte event as the social case system would, with the local key (local mode). */
+    async postBostotteEvent(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+      const res = await fetch(endpoint.replace("/api/messages", "/api/bostotte/events"), {
+        method: "POST",
+        headers: { "content-type": "application/json", [LOCAL_KEY_HEADER]: LOCAL_BOSTOTTE_KEY, [LOCAL_TENANT_HEADER]: o.municipality.tenantId },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
     /** Sends a chat message and returns what the bot posted back during that turn. */
     async say(text: string, user: { aadObjectId: string; name: string }, conversationType = "personal", conversationId?: string) {
       const before = sent.length;

@@ -1,0 +1,42 @@
+import { receiveBostotteEvent } from "../domain/bostotte-event.js";
+import type { BostotteRecord } from "../domain/bostotte.js";
+import type { BotDeps } from "./bot-deps.js";
+import type { BostotteEventAnswer, BostotteEventRequest, BostotteEvents } from "./bostotte-route.js";
+
+/**
+ * `POST /api/bostotte/events` after authentication (SPEC §7): the social case system's
+ * decision, recorded once per `eventId`. Answers (contract version 1, README):
+ * 201 recorded · 200 the same event again (nobody told twice) · 409 the `eventId` was used
+ * for a different decision · 400 with a list of field errors.
+ */
+export function bostotteEvents(deps: BotDeps): BostotteEvents {
+  return async (request: BostotteEventRequest): Promise<BostotteEventAnswer> => {
+    const municipality = deps.municipalities.get(request.tenantId);
+    if (!municipality) return { status: 403, body: { error: "tenant not allowed" } };
+    const outcome = await receiveBostotteEvent(deps, { municipality, callerAppId: request.callerAppId, body: request.body });
+    switch (outcome.kind) {
+      case "recorded":
+        deps.logger.info({ tenant: municipality.tenantId, decision: outcome.record.id, caller: request.callerAppId }, "bostøtte event recorded");
+        return { status: 201, body: answerBody("recorded", outcome.record) };
+      case "duplicate":
+        return { status: 200, body: answerBody("duplicate", outcome.record) };
+      case "conflict":
+        return {
+          status: 409,
+          body: { error: "conflict", message: "eventId was already used for a decision with other content; nothing was changed", decisionId: outcome.decisionId },
+        };
+      case "invalid":
+        return { status: 400, body: { error: "invalid", errors: outcome.errors } };
+    }
+  };
+}
+
+/** What the caller learns: the decision's id and how the employment side was told — never who, never the CPR. */
+function answerBody(status: "recorded" | "duplicate", record: BostotteRecord) {
+  return {
+    status,
+    decisionId: record.id,
+    eventId: record.eventId,
+    notified: record.fallbackForumId ? { caseworkers: 0, forumChannel: true } : { caseworkers: record.notified.length, forumChannel: false },
+  };
+}
