@@ -159,6 +159,7 @@ export function wireSparring(o: {
     calendar: forumCalendar(o.timeZone),
     addresses: new TableAddressBook(o.tables.addresses),
     citizens: new TableCitizenRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
+    outbox,
     clock: o.clock,
     timeZone: o.timeZone,
     municipalities: o.municipalities,

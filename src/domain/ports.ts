@@ -230,6 +230,13 @@ export interface OutboxPointer {
   etag: string;
 }
 
+/** Messages that could not be delivered (SPEC §7: never dropped silently), as an administrator's `status` shows them. */
+export interface ParkedMessages {
+  count: number;
+  /** When the oldest was parked (ISO instant); undefined when none is. */
+  oldestAt?: string;
+}
+
 /** A message as it was committed with its change. */
 export interface OutboxMessage {
   tenantId: string;
@@ -254,8 +261,10 @@ export interface Outbox {
   /** The committed message; undefined when its change has not (yet) committed. */
   load(pointer: OutboxPointer): Promise<OutboxMessage | undefined>;
   markSent(pointer: OutboxPointer, message: OutboxMessage, sentAt: Date, sentActivityId: string | undefined): Promise<void>;
-  /** Parks a message Teams refused for good (blocked bot, unknown conversation). */
-  markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string): Promise<void>;
+  /** Parks a message Teams refused for good (blocked bot, unknown conversation): kept, counted, never dropped silently. */
+  markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string, at: Date): Promise<void>;
+  /** How many messages of a tenant are parked, and since when the oldest (no content: counts only). */
+  parked(tenantId: string): Promise<ParkedMessages>;
   /** Due again at `dueAt`; does nothing when the pointer changed since it was claimed. */
   reschedule(pointer: OutboxPointer, dueAt: Date): Promise<void>;
   /** Deletes a pointer whose message never committed, unless it was announced again; false when kept. */

@@ -37,6 +37,7 @@
  *            citizen it is about and its content fingerprint (HMAC), to tell a repeat from a conflict;
  *            also how a decision id finds its citizen partition ("Vis detaljer").
  * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
+ *            PK `{tenant}|parked`                   RK `{messageId}` — a message Teams refused for good (parked, counted)
  * leases     PK `global|lease`                      RK `{job}` — which instance runs a scheduled job now
  * addresses  PK `{tenant}|forum`                    RK `{forumId}` — the channel a forum posts to
  *            PK `{tenant}|personal`                 RK `{aadObjectId}` — a user's personal chat with the bot
@@ -74,6 +75,8 @@ export const keys = {
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,
   /** Row keys sort ascending, so the newest case gets the smallest key. */
   outboxPartition: (tenantId: string) => `${tenantId}|pending`,
+  /** Messages Teams refused for good (403/404), one row each, for `status` and the digest: counts only. */
+  parkedPartition: (tenantId: string) => `${tenantId}|parked`,
   forumChannelPartition: (tenantId: string) => `${tenantId}|forum`,
   personalChatPartition: (tenantId: string) => `${tenantId}|personal`,
   /** Scheduled jobs' leases are global: a job runs for every tenant at once. */

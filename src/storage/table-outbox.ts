@@ -1,6 +1,6 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { Notification, NotificationContent, NotificationTarget } from "../domain/notification.js";
-import type { Outbox, OutboxMessage, OutboxPointer } from "../domain/ports.js";
+import type { Outbox, OutboxMessage, OutboxPointer, ParkedMessages } from "../domain/ports.js";
 import { storageStatusOf as statusOf } from "./storage-errors.js";
 import { assertSafeKeyPart, keys, ROW_PREFIX } from "./table-layout.js";
 
@@ -151,19 +151,38 @@ export class TableOutbox implements Outbox {
     await this.settle(message, pointer, { state: "sent", sentAt: sentAt.toISOString(), sentActivityId: sentActivityId ?? "" });
   }
 
-  async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string): Promise<void> {
-    await this.settle(message, pointer, { state: "failed", failure: reason });
+  async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string, at: Date): Promise<void> {
+    const parked = { partitionKey: keys.parkedPartition(pointer.tenantId), rowKey: pointer.id, parkedAt: at.toISOString(), kind: message.content.kind, reason };
+    // Counted only when this settled it (not when another instance had sent it), before the
+    // pointer goes: a crash in between leaves the pointer, and the next attempt counts it.
+    await this.settle(message, pointer, { state: "failed", failure: reason, failedAt: at.toISOString() }, () =>
+      this.pointers.upsertEntity(parked, "Replace").then(() => undefined),
+    );
   }
 
-  /** Records the outcome on the message row (as read), then drops the pointer. */
-  private async settle(message: OutboxMessage, pointer: OutboxPointer, outcome: Record<string, string>): Promise<void> {
+  async parked(tenantId: string): Promise<ParkedMessages> {
+    const pk = keys.parkedPartition(assertSafeKeyPart(tenantId, "tenant id"));
+    let count = 0;
+    let oldestAt: string | undefined;
+    for await (const row of this.pointers.listEntities<{ parkedAt: string }>({ queryOptions: { filter: `PartitionKey eq '${pk}'`, select: ["parkedAt"] } })) {
+      count++;
+      if (!oldestAt || row.parkedAt < oldestAt) oldestAt = row.parkedAt;
+    }
+    return oldestAt ? { count, oldestAt } : { count };
+  }
+
+  /** Records the outcome on the message row (as read), runs `then` if this call settled it, then drops the pointer. */
+  private async settle(message: OutboxMessage, pointer: OutboxPointer, outcome: Record<string, string>, then?: () => Promise<void>): Promise<void> {
+    let settled = true;
     try {
       await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, ...outcome }, "Merge", { etag: message.etag });
     } catch (error) {
       // 412: another instance settled it first; 404: its case or meeting was deleted meanwhile.
       const status = statusOf(error);
       if (status !== 412 && status !== 404) throw error;
+      settled = false;
     }
+    if (settled) await then?.();
     await this.drop(pointer);
   }
 

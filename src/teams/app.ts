@@ -15,9 +15,18 @@ import {
 import type { CardJson } from "./cards.js";
 import { cancelMeeting, moveCase, showCancelMeeting, showMoveCase } from "./coordinator-handlers.js";
 import { addInformation, decideCase } from "./decision-handlers.js";
-import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails } from "./forum-handlers.js";
+import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails, showStatus } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
-import { rememberChat, sendHelpAndForm, sendMyCases, showWithdrawCase, submitCase, withdrawCase } from "./raise-case-handlers.js";
+import {
+  handOverCase,
+  rememberChat,
+  sendHelpAndForm,
+  sendMyCases,
+  showHandOverCase,
+  showWithdrawCase,
+  submitCase,
+  withdrawCase,
+} from "./raise-case-handlers.js";
 import { VERBS, type Verb } from "./verbs.js";
 
 export type { BotDeps } from "./bot-deps.js";
@@ -43,6 +52,8 @@ export const ACTIONS = {
   [VERBS.showBostotteDetails]: showBostotteDetails,
   [VERBS.followCitizen]: followCitizen,
   [VERBS.unfollowCitizen]: unfollowCitizen,
+  [VERBS.showHandOverCase]: showHandOverCase,
+  [VERBS.handOverCase]: handOverCase,
 } satisfies Record<Verb, ActionHandler>;
 
 /**
@@ -62,6 +73,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.message(/^\s*mine\s+sager\s*$/i, (ctx) => sendMyCases(ctx, deps));
   app.message(/^\s*tilknyt(\s+forum)?\b/i, (ctx) => bindForumChannel(ctx, deps));
   app.message(/^\s*dagsorden\s*$/i, (ctx) => showAgenda(ctx, deps));
+  app.message(/^\s*status\s*$/i, (ctx) => showStatus(ctx, deps));
   app.message(/^\s*bost(ø|oe)tte\s*$/i, (ctx) => sendBostotteStart(ctx, deps));
   app.message(/^\s*følger\s*$/i, (ctx) => listFollowed(ctx, deps));
   app.message(/^\s*stop\s+(med\s+at\s+)?følge?(\s.*)?$/is, (ctx) => stopFollowing(ctx, deps));

@@ -1,6 +1,6 @@
 import type { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../domain/municipality.js";
-import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository } from "../domain/ports.js";
+import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository, Outbox } from "../domain/ports.js";
 import type { Logger } from "../logger.js";
 
 /** Everything the Teams edge needs, wired once in `src/sparring.ts`: ports, never storage classes. */
@@ -11,6 +11,8 @@ export interface BotDeps {
   calendar: MeetingCalendar;
   addresses: AddressBook;
   citizens: CitizenRepository;
+  /** The outbox as the edge sees it: what could not be delivered, for `status`. */
+  outbox: Pick<Outbox, "parked">;
   clock: Clock;
   timeZone: string;
   municipalities: ReadonlyMap<string, Municipality>;

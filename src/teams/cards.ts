@@ -19,6 +19,7 @@ import type { CaseFormCard } from "./views/case-form.js";
 import type { CaseInForumCard } from "./views/case-in-forum.js";
 import type { CaseRaisedCard } from "./views/case-raised.js";
 import type { DecisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
+import type { HandOverCaseCard } from "./views/hand-over-case.js";
 import type { HelpCard } from "./views/help.js";
 import type { MeetingCancelledCard } from "./views/meeting-cancelled.js";
 import type { MoveCaseCard } from "./views/move-case.js";
@@ -43,6 +44,7 @@ export interface CardData {
   "case-in-forum": CaseInForumCard;
   "case-raised": CaseRaisedCard;
   "decision-for-caseworker": DecisionForCaseworkerCard;
+  "hand-over-case": HandOverCaseCard;
   help: HelpCard;
   "meeting-cancelled": MeetingCancelledCard;
   "move-case": MoveCaseCard;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { agendaForChannel } from "../domain/agenda.js";
 import { caseOfCard, viewCaseDetails } from "../domain/case-details.js";
 import { bindForum } from "../domain/forum-channel.js";
+import { outboxStatus } from "../domain/outbox-status.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
 import { dateTimeText } from "./format.js";
@@ -84,4 +85,14 @@ export async function showCaseCard(ctx: TurnContext, deps: BotDeps, raw: unknown
   const { municipality, data, view } = read.turn;
   const outcome = await caseOfCard(deps, { municipality, caseNo: data.caseNo });
   return outcome.kind === "found" ? caseInForumCard(view, outcome.record) : TEXT.unknownCase;
+}
+
+/** `status` (administrators): how many messages could not be delivered, and since when — counts only. */
+export async function showStatus(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const read = readTurn(ctx, deps, z.object({}), {}, TEXT.unknownTenant);
+  if (!read.ok) return void (await ctx.sendActivity(read.answer));
+  const outcome = await outboxStatus(deps, { municipality: read.turn.municipality, user: read.turn.user.aadObjectId });
+  if (outcome.kind === "not-administrator") return void (await ctx.sendActivity(TEXT.statusOnlyAdministrators));
+  const { count, oldestAt } = outcome.parked;
+  await ctx.sendActivity(count === 0 || !oldestAt ? TEXT.statusAllDelivered : TEXT.statusParked(count, dateTimeText(oldestAt, deps.timeZone)));
 }

@@ -124,6 +124,10 @@ export const TEXT = {
   withdrawTooLate: (state: string) => `Sagen kan ikke trækkes tilbage, fordi den allerede er ${state.toLowerCase()}. Intet er ændret.`,
   withdrawStale: "Sagen er ændret, siden du åbnede den. Se den i **mine sager** og prøv igen. Intet er ændret.",
   caseWithdrawnBanner: "Sagen er trukket tilbage af sagsbehandleren. Der skal ikke træffes beslutning.",
+  statusOnlyAdministrators: "Kun en Sparring-administrator kan se status. Intet er ændret.",
+  statusAllDelivered: "Status: alle beskeder fra Sparring er leveret. Ingen venter på en modtager, der ikke kan nås.",
+  statusParked: (count: number, oldest: string) =>
+    `Status: ${count} ${count === 1 ? "besked kunne" : "beskeder kunne"} ikke leveres, fordi modtageren har blokeret Sparring eller samtalen ikke findes længere. Den ældste er fra ${oldest}. Beskederne er gemt — ingen er tabt — og tælles med i ledernes overblik. Bed modtagerne åbne Sparring i Teams igen.`,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 
   meetingAcute: "Akut — drøftes hurtigst muligt, uden for mødekalenderen",
@@ -255,6 +259,13 @@ export const FOLLOW_TEXT = {
     `${from} har givet dig borgeren ${masked} videre: du følger nu borgeren og får besked om bostøtte. Skriv **følger** for at se dine borgere.`,
   targetGroupChange: (references: string, masked: string, age: number, date: string, forum: string) =>
     `Målgruppeskift: borgeren ${masked} (sag ${references}) fylder ${age} år ${date} og hører nu til ${forum}. Orientér hinanden om, hvad det betyder for indsatsen.`,
+  handOverOnlyCaseworker: "Kun sagens sagsbehandler (eller en administrator) kan give sagen videre. Intet er ændret.",
+  handOverClosed: "Sagen er afsluttet og kan ikke gives videre. Intet er ændret.",
+  handOverChoose: "Vælg en kollega fra listen.",
+  handOverNotCaseworker: "Den valgte er ikke sagsbehandler i jobcenteret eller ungeindsatsen. Vælg en anden.",
+  handOverStale: "Sagen er ændret, siden du åbnede den. Her er den, som den er nu — vælg igen.",
+  handedOver: (reference: string, to: string) => `Sag ${reference} er givet videre til ${to}. ${to}, myndighedsafdelingen og forummets kanal får besked.`,
+  alreadyHandedOver: (reference: string, to: string) => `Sag ${reference} er allerede givet videre til ${to}. Intet er ændret.`,
   caseworkerChange: {
     "new-caseworker": (reference: string) =>
       `Du har overtaget sag ${reference}. Den står nu i **mine sager**, og du får besked om forummets beslutninger og om bostøtte.`,

@@ -185,7 +185,7 @@ export class OutboxDispatcher {
       const status = connectorStatusOf(error);
       if (isPermanentRefusal(status)) {
         logger.warn({ status, notification: message.id, kind: message.content.kind }, "notification refused by Teams; not retried");
-        await outbox.markFailed(pointer, message, `HTTP ${status}`);
+        await outbox.markFailed(pointer, message, `HTTP ${status}`, clock.now());
         return "failed";
       }
       const retryAfter = retryAfterSeconds(error, clock.now());

@@ -6,16 +6,20 @@ import { rememberPersonalChat } from "../domain/forum-channel.js";
 import { myCases } from "../domain/my-cases.js";
 import { raiseCase, type RaiseCaseOutcome } from "../domain/raise-case.js";
 import { prepareWithdrawal, withdrawCase as withdrawCaseUseCase } from "../domain/withdraw-case.js";
+import { handOverCase as handOverCaseUseCase } from "../domain/hand-over.js";
+import { prepareHandOver } from "../domain/hand-over-preview.js";
+import type { Municipality } from "../domain/municipality.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
-import { escapeMarkdown } from "./format.js";
-import { TEXT } from "./messages.js";
+import { escapeMarkdown, personName } from "./format.js";
+import { FOLLOW_TEXT, TEXT } from "./messages.js";
 import { conversationReference, isPersonalChat, readTurn, type Turn } from "./turn.js";
 import { caseFormCard } from "./views/case-form.js";
 import { caseRaisedCard } from "./views/case-raised.js";
 import { helpCard } from "./views/help.js";
 import { myCasesCard } from "./views/my-cases.js";
 import { withdrawCaseCard } from "./views/withdraw-case.js";
+import { handOverCaseCard } from "./views/hand-over-case.js";
 
 const noInput = z.object({});
 
@@ -141,4 +145,60 @@ export async function withdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown
     case "unknown-case":
       return TEXT.unknownCase;
   }
+}
+
+const handOverInput = z.object({
+  caseNo: z.coerce.number().int().positive(),
+  version: z.coerce.number().int().positive(),
+  to: z.string().max(100).optional().default(""),
+});
+
+/** "Skift sagsbehandler" on a case in `mine sager`: choose the colleague who takes it over. */
+export async function showHandOverCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, caseRef, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data } = read.turn;
+  const outcome = await prepareHandOver(deps, { municipality, caseNo: data.caseNo, user: user.aadObjectId });
+  switch (outcome.kind) {
+    case "choose":
+      return handOverCaseCard(municipality, outcome.record, user.aadObjectId);
+    case "not-allowed":
+      return FOLLOW_TEXT.handOverOnlyCaseworker;
+    case "closed":
+      return FOLLOW_TEXT.handOverClosed;
+    case "unknown-case":
+      return TEXT.unknownCase;
+  }
+}
+
+/** "Giv sagen videre": the colleague becomes the case's caseworker; everyone concerned is told once. */
+export async function handOverCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, handOverInput, raw, TEXT.unknownCase);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data } = read.turn;
+  if (!data.to) return showHandOverForm(deps, municipality, data.caseNo, user.aadObjectId, { error: FOLLOW_TEXT.handOverChoose });
+  const to = { aadObjectId: data.to, name: personName(municipality, data.to) };
+  const outcome = await handOverCaseUseCase(deps, { municipality, caseNo: data.caseNo, expectedVersion: data.version, from: user, to });
+  switch (outcome.kind) {
+    case "handed-over":
+      deps.logger.info({ tenant: municipality.tenantId, caseNo: data.caseNo }, "case handed over");
+      return FOLLOW_TEXT.handedOver(outcome.record.reference, escapeMarkdown(to.name));
+    case "already-handed-over":
+      return FOLLOW_TEXT.alreadyHandedOver(outcome.reference, escapeMarkdown(outcome.raisedByName));
+    case "not-caseworker":
+      return handOverCaseCard(municipality, outcome.record, user.aadObjectId, { selected: data.to, error: FOLLOW_TEXT.handOverNotCaseworker });
+    case "stale":
+      return handOverCaseCard(municipality, outcome.record, user.aadObjectId, { selected: data.to, error: FOLLOW_TEXT.handOverStale });
+    case "not-allowed":
+      return FOLLOW_TEXT.handOverOnlyCaseworker;
+    case "closed":
+      return FOLLOW_TEXT.handOverClosed;
+    case "unknown-case":
+      return TEXT.unknownCase;
+  }
+}
+
+async function showHandOverForm(deps: BotDeps, municipality: Municipality, caseNo: number, user: string, form: { error: string }): Promise<CardJson | string> {
+  const outcome = await prepareHandOver(deps, { municipality, caseNo, user });
+  return outcome.kind === "choose" ? handOverCaseCard(municipality, outcome.record, user, form) : TEXT.unknownCase;
 }

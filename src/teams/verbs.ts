@@ -21,6 +21,8 @@ export const VERBS = {
   showBostotteDetails: "showBostotteDetails",
   followCitizen: "followCitizen",
   unfollowCitizen: "unfollowCitizen",
+  showHandOverCase: "showHandOverCase",
+  handOverCase: "handOverCase",
 } as const satisfies { [Name in string]: Name };
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

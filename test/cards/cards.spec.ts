@@ -49,6 +49,8 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
       caseNo: 1000 + i,
       canWithdraw: true,
       showWithdrawCase: VERBS.showWithdrawCase,
+      canHandOver: true,
+      showHandOverCase: VERBS.showHandOverCase,
     })),
   },
   "withdraw-case": {
@@ -249,6 +251,17 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     error: "Vælg en årsag fra listen.",
     reasons: [{ title: "Andet", value: "andet" }],
     unfollowCitizen: VERBS.unfollowCitizen,
+  },
+  "hand-over-case": {
+    caseNo: 12,
+    version: 3,
+    reference: "SP-0012",
+    maskedCpr: "610190-xxxx",
+    stateText: "Visiteret til myndighedsafdelingen",
+    selected: "c1",
+    error: "Vælg en kollega fra listen.",
+    colleagues: Array.from({ length: 60 }, (_, i) => ({ id: `c${i}`, name: `Sagsbehandler nr. ${i}` })),
+    handOverCase: VERBS.handOverCase,
   },
   help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
 };

@@ -33,6 +33,8 @@ export const ADMINISTRATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-00000000000
 export const COORDINATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000004", name: "Test Koordinator" };
 export const SOCIAL_CASEWORKER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000005", name: "Test Socialrådgiver" };
 export const YOUTH_COORDINATOR = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000006", name: "Test Ungekoordinator" };
+/** A second employment caseworker, e.g. to hand a case over to. */
+export const COLLEAGUE = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000007", name: "Test Kollega" };
 export const OUTSIDER = { aadObjectId: "aaaaaaaa-1111-4000-8000-000000000099", name: "Udenforstående" };
 
 export function testMunicipality(tenantId: string = randomUUID()): Municipality {
@@ -45,12 +47,12 @@ export function testMunicipality(tenantId: string = randomUUID()): Municipality 
       { id: "voksne", name: "Sparring voksne (30+)", minAge: 30 },
     ],
     roles: {
-      caseworkers: [CASEWORKER.aadObjectId],
+      caseworkers: [CASEWORKER.aadObjectId, COLLEAGUE.aadObjectId],
       administrators: [ADMINISTRATOR.aadObjectId],
       coordinators: { unge: [COORDINATOR.aadObjectId, YOUTH_COORDINATOR.aadObjectId], voksne: [COORDINATOR.aadObjectId] },
       socialCaseworkers: [SOCIAL_CASEWORKER.aadObjectId],
     },
-    directory: { [SOCIAL_CASEWORKER.aadObjectId]: SOCIAL_CASEWORKER.name },
+    directory: { [SOCIAL_CASEWORKER.aadObjectId]: SOCIAL_CASEWORKER.name, [COLLEAGUE.aadObjectId]: COLLEAGUE.name },
   });
 }
 

@@ -21,6 +21,8 @@ export interface MyCasesCard {
     caseNo: number;
     canWithdraw: boolean;
     showWithdrawCase: typeof VERBS.showWithdrawCase;
+    canHandOver: boolean;
+    showHandOverCase: typeof VERBS.showHandOverCase;
   }[];
 }
 
@@ -41,6 +43,8 @@ export function myCasesCard(view: ViewContext, mine: { cases: CaseSummary[]; lim
       caseNo: r.caseNo,
       canWithdraw: canBeWithdrawn(r.state),
       showWithdrawCase: VERBS.showWithdrawCase,
+      canHandOver: r.state !== "closed" && r.state !== "withdrawn",
+      showHandOverCase: VERBS.showHandOverCase,
     })),
   });
 }

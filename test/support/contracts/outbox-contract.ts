@@ -123,9 +123,11 @@ export function outboxContract(name: string, make: () => Promise<OutboxUnderTest
         const message = text(tenantId, "hej");
         await commit([message]);
         const claimed = (await outbox.claim(await onlyDue(outbox, tenantId, T0), T0, LEASE))!;
-        await outbox.markFailed(claimed, (await outbox.load(claimed))!, "HTTP 403");
+        expect(await outbox.parked(tenantId)).toEqual({ count: 0 });
+        await outbox.markFailed(claimed, (await outbox.load(claimed))!, "HTTP 403", at(2_000));
         expect(await stateOf(message)).toBe("failed");
         expect(await outbox.due(tenantId, at(10 * LEASE), 10)).toEqual([]);
+        expect(await outbox.parked(tenantId)).toEqual({ count: 1, oldestAt: at(2_000).toISOString() });
       });
 
       it("keeps the first outcome when a message is settled twice from the same read", async () => {
@@ -135,8 +137,9 @@ export function outboxContract(name: string, make: () => Promise<OutboxUnderTest
         const claimed = (await outbox.claim(await onlyDue(outbox, tenantId, T0), T0, LEASE))!;
         const read = (await outbox.load(claimed))!;
         await outbox.markSent(claimed, read, at(1_000), "1:activity");
-        await outbox.markFailed(claimed, read, "HTTP 403");
+        await outbox.markFailed(claimed, read, "HTTP 403", at(2_000));
         expect(await stateOf(message)).toBe("sent");
+        expect(await outbox.parked(tenantId)).toEqual({ count: 0 });
         expect((await outbox.load(claimed))?.state).toBe("sent");
       });
     });

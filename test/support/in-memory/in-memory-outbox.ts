@@ -1,5 +1,5 @@
 import type { Notification, NotificationContent, NotificationTarget } from "../../../src/domain/notification.js";
-import type { Outbox, OutboxMessage, OutboxPointer } from "../../../src/domain/ports.js";
+import type { Outbox, OutboxMessage, OutboxPointer, ParkedMessages } from "../../../src/domain/ports.js";
 
 /** A message as the fake keeps it beside the change (case or meeting) that committed it. */
 export interface StoredMessage {
@@ -30,6 +30,7 @@ type PointerRow = Omit<OutboxPointer, "tenantId" | "id">;
  * on the pointer's eTag (a counter here); outcomes recorded on the message row.
  */
 export class InMemoryOutbox implements Outbox {
+  private readonly parkedAt = new Map<string, string>();
   private readonly pointerRows = new Map<string, PointerRow>();
   private readonly messageRows = new Map<string, StoredMessage & { etag: string }>();
   private etags = 0;
@@ -121,9 +122,14 @@ export class InMemoryOutbox implements Outbox {
     await this.drop(pointer);
   }
 
-  async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string): Promise<void> {
-    this.settle(pointer, message, { state: "failed", failure: reason });
+  async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string, at: Date): Promise<void> {
+    if (this.settle(pointer, message, { state: "failed", failure: reason })) this.parkedAt.set(pointerKey(pointer.tenantId, pointer.id), at.toISOString());
     await this.drop(pointer);
+  }
+
+  async parked(tenantId: string): Promise<ParkedMessages> {
+    const times = [...this.parkedAt].filter(([key]) => key.startsWith(`${tenantId}\n`)).map(([, at]) => at).sort();
+    return times.length > 0 ? { count: times.length, oldestAt: times[0]! } : { count: 0 };
   }
 
   async reschedule(pointer: OutboxPointer, dueAt: Date): Promise<void> {
@@ -182,12 +188,14 @@ export class InMemoryOutbox implements Outbox {
       .map(([key, row]) => ({ ...row, tenantId, id: key.slice(prefix.length) }));
   }
 
-  private settle(pointer: OutboxPointer, message: OutboxMessage, outcome: Partial<StoredMessage>): void {
+  /** True when this call recorded the outcome. */
+  private settle(pointer: OutboxPointer, message: OutboxMessage, outcome: Partial<StoredMessage>): boolean {
     const key = messageKey(pointer.sourcePk, pointer.sourceRk);
     const row = this.messageRows.get(key);
     // Another instance settled it first, or its change is gone: nothing to record.
-    if (!row || row.etag !== message.etag) return;
+    if (!row || row.etag !== message.etag) return false;
     this.messageRows.set(key, { ...row, ...outcome, etag: this.nextEtag() });
+    return true;
   }
 
   private nextEtag(): string {
