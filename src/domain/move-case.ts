@@ -74,15 +74,38 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
   const booking = await bookFirstFree(deps.meetings, tenantId, candidates, record.caseNo);
   if (!booking) return { kind: "no-free-meeting" };
   const to = booking.meeting;
+  const forumChanged = to.forumId !== record.forumId;
   const changed = await deps.cases.change(
     tenantId,
     record.caseNo,
     record.version,
-    { ...placementIn(to, booking.slot, cpr.cpr.birthDate), postponements: record.postponements + 1, ...command.extra },
+    {
+      ...placementIn(to, booking.slot, cpr.cpr.birthDate),
+      postponements: record.postponements + 1,
+      // Another forum (the citizen changed target group): its card is posted anew in that forum's channel.
+      ...(forumChanged ? { channelActivityId: "" } : {}),
+      ...command.extra,
+    },
     { at: now.toISOString(), user: command.by, action: "move", purpose: command.reason },
-    // The channel card is edited in place, and the raising caseworker is told (SPEC §7).
+    // The channel card is edited in place (or, in another forum, posted there with the old card
+    // saying where it went), and the raising caseworker is told (SPEC §7).
     (next) => [
-      notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now),
+      ...(forumChanged
+        ? [
+            notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "post" }, now),
+            ...(record.channelActivityId
+              ? [
+                  notification(
+                    tenantId,
+                    `case:${next.caseNo}:moved-away:v${next.version}`,
+                    { kind: "forum-channel", forumId: record.forumId },
+                    { kind: "case-card-moved-away", caseNo: next.caseNo, activityId: record.channelActivityId, toForumId: next.forumId },
+                    now,
+                  ),
+                ]
+              : []),
+          ]
+        : [notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now)]),
       notification(tenantId, `case:${next.caseNo}:moved:v${next.version}`, { kind: "personal", aadObjectId: next.raisedBy }, { kind: "case-moved", caseNo: next.caseNo, reason: command.reason }, now),
     ],
   );

@@ -7,6 +7,11 @@ export type NotificationTarget = { kind: "forum-channel"; forumId: string } | { 
 export type NotificationContent =
   /** The case's card in its forum channel: posted once (acute: with an @mention of the coordinators), then edited in place. */
   | { kind: "case-card"; caseNo: number; mode: "post" | "update" }
+  /**
+   * The case left this forum for another (målgruppeskift: the citizen turned 18 or 30 before
+   * its meeting): its old card in this forum's channel is edited to say where it went.
+   */
+  | { kind: "case-card-moved-away"; caseNo: number; activityId: string; toForumId: string }
   /** Tells the raising caseworker that their case moved to another meeting, and why. */
   | { kind: "case-moved"; caseNo: number; reason: "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added" }
   /** The forum's decision, for the raising caseworker or the social caseworker it was visitated to. */

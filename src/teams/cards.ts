@@ -17,6 +17,7 @@ import type { CancelMeetingCard } from "./views/cancel-meeting.js";
 import type { CaseDetailsCard } from "./views/case-details.js";
 import type { CaseFormCard } from "./views/case-form.js";
 import type { CaseInForumCard } from "./views/case-in-forum.js";
+import type { CaseMovedAwayCard } from "./views/case-moved-away.js";
 import type { CaseRaisedCard } from "./views/case-raised.js";
 import type { DecisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 import type { HandOverCaseCard } from "./views/hand-over-case.js";
@@ -42,6 +43,7 @@ export interface CardData {
   "case-details": CaseDetailsCard;
   "case-form": CaseFormCard;
   "case-in-forum": CaseInForumCard;
+  "case-moved-away": CaseMovedAwayCard;
   "case-raised": CaseRaisedCard;
   "decision-for-caseworker": DecisionForCaseworkerCard;
   "hand-over-case": HandOverCaseCard;

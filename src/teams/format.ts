@@ -127,3 +127,8 @@ export function bostotteFacts(view: ViewContext, record: BostotteRecord, citizen
   facts.push({ title: f.decidedBy, value: `${by}${shortDateText(record.decidedAt, view.timeZone)}` });
   return facts;
 }
+
+/** 50000 → "50.000 kr." */
+export function kronerText(amount: number): string {
+  return `${String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".")} kr.`;
+}

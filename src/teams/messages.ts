@@ -4,6 +4,20 @@ import type { BostotteFieldErrorCode, BostotteKind, HoursUnit, LegalBasis } from
 import type { FollowPurpose, UnfollowReason } from "../domain/citizen.js";
 import type { DecisionFieldError } from "../domain/decide-case.js";
 import type { MoveReason } from "../domain/move-case.js";
+import {
+  MAX_BUDGET_KR,
+  MAX_EFFORTS,
+  MAX_NOTE_CHARS,
+  type EffortField,
+  type FollowUpKind,
+  type OwnerSide,
+  type PlanChange,
+  type PlanEndReason,
+  type PlanFieldErrorCode,
+  type PlanState,
+  type SharedInformation,
+} from "../domain/plan.js";
+import type { ConsentFieldError, DatedNoteFieldError, FollowUpFieldError, MeetingsFieldError } from "../domain/plan-use-cases.js";
 
 /** Danish text for domain error codes. The domain speaks codes; users read this. */
 export function fieldErrorText(code: FieldErrorCode, minimumAge: number): string {
@@ -128,6 +142,7 @@ export const TEXT = {
   statusAllDelivered: "Status: alle beskeder fra Sparring er leveret. Ingen venter på en modtager, der ikke kan nås.",
   statusParked: (count: number, oldest: string) =>
     `Status: ${count} ${count === 1 ? "besked kunne" : "beskeder kunne"} ikke leveres, fordi modtageren har blokeret Sparring eller samtalen ikke findes længere. Den ældste er fra ${oldest}. Beskederne er gemt — ingen er tabt — og tælles med i ledernes overblik. Bed modtagerne åbne Sparring i Teams igen.`,
+  movedToForum: (forum: string, meeting: string) => `Sagen er flyttet til ${forum}, fordi borgeren har skiftet målgruppe. Nyt møde: ${meeting}.`,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 
   meetingAcute: "Akut — drøftes hurtigst muligt, uden for mødekalenderen",
@@ -283,3 +298,239 @@ const MOVE_REASONS = {
 } satisfies Record<MoveReason, string>;
 
 export type DecisionAudience = "raiser" | "social-caseworker";
+
+/** Which plan notice an owner gets (SPEC §7): the `event` of a `plan` notification. */
+export type PlanNoticeEvent = "opened" | "changed" | "approved" | "agreed" | "active" | "ended" | "follow-up-due" | "forum-follow-up-booked";
+
+const PLAN_FOLLOW_UP = {
+  employment: "Beskæftigelsesrettet indsats",
+  social: "Social indsats",
+  forum: "Sparringsforum",
+} satisfies Record<FollowUpKind, string>;
+
+/**
+ * The joint plan (fælles plan, SPEC §5; seed 001 "Borgers plan"; seed 002): what its two
+ * caseworkers read on the plan's cards and in their chat.
+ */
+export const PLAN_TEXT = {
+  state: { draft: "Kladde", agreed: "Enige", active: "Aktiv", ended: "Afsluttet" } satisfies Record<PlanState, string>,
+  stateHint: {
+    draft: "I skriver planen sammen. Når I begge har godkendt den samme version, er I enige.",
+    agreed: "I er enige. Præsentér planen for borgeren ved fællessamtalen, og registrér borgerens samtykke eller afslag.",
+    active: "Borgeren har givet samtykke: planen er aktiv.",
+    ended: "Planen er afsluttet og kan ikke ændres.",
+  } satisfies Record<PlanState, string>,
+  side: { employment: "beskæftigelse", social: "socialområdet" } satisfies Record<OwnerSide, string>,
+  followUp: PLAN_FOLLOW_UP,
+  sharedInformation: {
+    health: "Helbredsforhold",
+    social: "Sociale forhold",
+    employment: "Beskæftigelse",
+    education: "Uddannelse",
+    housing: "Bolig",
+    finances: "Økonomi",
+    "substance-use": "Misbrug",
+    family: "Familieforhold",
+  } satisfies Record<SharedInformation, string>,
+  endReason: {
+    refused: "borgeren takkede nej til planen",
+    "consent-withdrawn": "borgeren trak sit samtykke tilbage",
+    completed: "indsatserne er gennemført",
+    cancelled: "planen er opgivet",
+  } satisfies Record<PlanEndReason, string>,
+  effortField: {
+    id: "nummer",
+    title: "titel",
+    purpose: "formål",
+    department: "afdeling",
+    person: "person",
+    from: "start",
+    to: "slut",
+    after: "rækkefølge",
+  } satisfies Record<EffortField, string>,
+  changePart: {
+    framework: "Rammen for samarbejdet er ændret",
+    "employment-follow-up": "Opfølgningen på den beskæftigelsesrettede indsats er flyttet",
+    "social-follow-up": "Opfølgningen på den sociale indsats er flyttet",
+    "fixed-caseworker": "Den faste sagsbehandler er skiftet",
+    budget: "Budget-/handlerammen er ændret",
+    "forum-follow-up": "Opfølgningen i sparringsforum er ændret",
+  } satisfies Record<Exclude<PlanChange["part"], "effort">, string>,
+  effortChange: {
+    added: (title: string) => `Ny indsats: ${title}`,
+    removed: (title: string) => `Indsats fjernet: ${title}`,
+    changed: (title: string, fields: string) => `${title}: ${fields} ændret`,
+  },
+  fieldError: {
+    required: "Feltet skal udfyldes.",
+    "too-long": "Teksten er for lang — forkort den.",
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+    "date.invalid": "Skriv en gyldig dato.",
+    "date.past": "Datoen er passeret. Vælg i dag eller en senere dato.",
+    "period.ends-before-start": "Slutdatoen ligger før startdatoen.",
+    "after.unknown": "Den indsats findes ikke i planen. Vælg en anden, eller vælg Parallelt.",
+    "after.cycle": "Rækkefølgen går i ring: en indsats kan ikke komme efter sig selv, heller ikke via andre.",
+    "after.starts-too-early": "Indsatsen skal starte senere end den indsats, den kommer efter.",
+    "effort.id-invalid": "Indsatsen kunne ikke læses. Fjern den og tilføj den igen.",
+    "effort.id-duplicate": "Indsatsen står to gange. Fjern den ene.",
+    "efforts.required": "Tilføj mindst én indsats.",
+    "efforts.too-many": `Planen kan højst have ${MAX_EFFORTS} indsatser.`,
+    "person.unknown": "Personen findes ikke i kommunens katalog. Skriv navnet.",
+    "fixed-caseworker.not-owner": "Den faste sagsbehandler skal være en af jer to.",
+    "budget.format": "Skriv beløbet i hele kroner, fx 50.000.",
+    "budget.negative": "Beløbet kan ikke være negativt.",
+    "budget.not-positive": "Beløbet skal være over 0 kr. Lad feltet stå tomt, hvis der ikke er en ramme.",
+    "budget.too-large": `Beløbet er over ${String(MAX_BUDGET_KR).replace(/\B(?=(\d{3})+(?!\d))/g, ".")} kr. Er der en tastefejl?`,
+  } satisfies Record<PlanFieldErrorCode, string>,
+  meetingsError: {
+    required: "Udfyld mindst én af datoerne.",
+    "date.invalid": "Skriv en gyldig dato.",
+    "meetings.order": "Fællessamtalen kan ikke ligge før koordineringsmødet: I aftaler planen, før borgeren inddrages.",
+  } satisfies Record<MeetingsFieldError, string>,
+  consentError: {
+    required: "Feltet skal udfyldes.",
+    "date.invalid": "Skriv en gyldig dato.",
+    "date.future": "Datoen ligger i fremtiden. Registrér samtykket, når borgeren har givet det.",
+    "consent.no-joint-conversation": "Registrér først fællessamtalen (Registrér møder): borgeren giver samtykke ved eller efter den.",
+    "consent.before-joint-conversation": "Samtykket kan ikke være givet før fællessamtalen.",
+    "consent.efforts-required": "Vælg de indsatser, borgeren giver samtykke til.",
+    "consent.effort-unknown": "En af de valgte indsatser findes ikke længere i planen. Vælg igen.",
+    "consent.information-unknown": "Vælg oplysningerne fra listen.",
+    "too-long": `Skriv højst ${MAX_NOTE_CHARS} tegn.`,
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+  } satisfies Record<ConsentFieldError, string>,
+  datedNoteError: {
+    required: "Feltet skal udfyldes.",
+    "date.invalid": "Skriv en gyldig dato.",
+    "date.future": "Datoen ligger i fremtiden.",
+    "withdrawal.before-consent": "Samtykket kan ikke være trukket tilbage, før det blev givet.",
+    "too-long": `Skriv højst ${MAX_NOTE_CHARS} tegn.`,
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+  } satisfies Record<DatedNoteFieldError, string>,
+  followUpError: {
+    required: "Feltet skal udfyldes.",
+    "date.invalid": "Skriv en gyldig dato.",
+    "date.future": "Datoen ligger i fremtiden. Registrér opfølgningen, når den er holdt.",
+    "too-long": `Skriv højst ${MAX_NOTE_CHARS} tegn.`,
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+  } satisfies Record<FollowUpFieldError, string>,
+  followUpChooseKind: "Vælg hvilken opfølgning der er holdt.",
+
+  title: (reference: string) => `Fælles plan · ${reference}`,
+  stateLine: (state: string, version: number) => (version === 0 ? `${state} · ikke udfyldt endnu` : `${state} · version ${version}`),
+  owner: (name: string, side: string) => `${name} (${side})`,
+  empty: "Planen er ikke udfyldt endnu. Tryk **Redigér** for at skrive indsatserne, rammen og opfølgningen.",
+  parallel: "Parallelt med de andre",
+  after: (number: number, title: string) => `Efter indsats ${number}: ${title}`,
+  afterUnknown: "Efter en indsats, der ikke længere er i planen",
+  who: (department: string, person: string) => `${department} · ${person}`,
+  period: (from: string, to: string) => `${from} – ${to}`,
+  noBudget: "Ingen",
+  noForumFollowUp: "Ingen",
+  notRegistered: "Ikke registreret",
+  approvedBy: (name: string, side: string, when: string) => `${name} (${side}): godkendt ${when}`,
+  notApprovedBy: (name: string, side: string) => `${name} (${side}): ikke godkendt endnu`,
+  approvalsTitle: (version: number) => `Godkendelser af version ${version}`,
+  changesTitle: (version: number, by: string) => `Ændret i version ${version}${by ? ` af ${by}` : ""}`,
+  followUpLine: (kind: FollowUpKind, date: string) => `${PLAN_FOLLOW_UP[kind]}: ${date}`,
+  followUpHeld: (heldOn: string, note: string) => ` — holdt ${heldOn}: ${note}`,
+  followUpOverdue: " — OVERSKREDET, ikke registreret som holdt",
+  followUpDueNow: " — nu",
+  consentGiven: (on: string, version: number) => `Givet ${on} (til version ${version})`,
+  consentWithdrawn: (on: string) => `Trukket tilbage ${on}`,
+  refused: (on: string) => `Borgeren takkede nej ${on}`,
+  consentEfforts: (titles: string) => `Omfatter: ${titles}`,
+  consentShared: (items: string) => `Må deles mellem afdelingerne: ${items || "ingen oplysninger"}`,
+  consentNotCovering: "Samtykket dækker ikke alle planens indsatser: borgeren skal give samtykke til den nye version.",
+  ended: (when: string, reason: string) => `Afsluttet ${when}: ${reason}`,
+  approveButton: (version: number) => `Godkend version ${version}`,
+
+  formTitle: (reference: string) => `Redigér fælles plan · ${reference}`,
+  formIntro: (version: number) =>
+    version === 0
+      ? "Skriv planen. Når du gemmer, får din kollega besked, og I skal begge godkende den."
+      : `Du retter version ${version}. Når du gemmer, bliver det version ${version + 1}: din kollega får besked om ændringerne, og I skal begge godkende igen.`,
+  formHasErrors: "Planen er ikke gemt. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.",
+  storageDown: "Sparring kunne ikke gemme planen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk Gem igen om lidt.",
+  conflict: (by: string, version: number) =>
+    `${by} gemte version ${version} af planen, mens du skrev. Det, du har skrevet, er bevaret herunder. Det ændrede ${by}:`,
+  conflictNext: (version: number) =>
+    `Tryk Gem for at gemme dit udkast som en ny version oven på version ${version} (det erstatter ændringerne ovenfor), eller Vis planen for at se version ${version}.`,
+
+  consentTitle: (reference: string) => `Borgerens samtykke · ${reference}`,
+  consentIntro: (version: number) =>
+    `Planen (version ${version}) er et tilbud til borgeren (lov om en aktiv beskæftigelsesindsats § 40, stk. 3). Registrér borgerens samtykke efter fællessamtalen — eller afslaget; ved afslag bruges kun datoen og noten.`,
+  meetingsTitle: (reference: string) => `Møder om planen · ${reference}`,
+  followUpTitle: (reference: string) => `Opfølgning på planen · ${reference}`,
+  followUpChoice: (kind: FollowUpKind, date: string) => `${PLAN_FOLLOW_UP[kind]} (${date})`,
+  withdrawTitle: (reference: string) => `Træk samtykket tilbage · ${reference}`,
+  formNotSaved: "Intet er registreret. Ret det markerede — det, du har skrevet, er bevaret.",
+
+  opened: (other: string) => `Planen er oprettet. ${other} har fået besked, og I skriver den sammen.`,
+  saved: (version: number, other: string, cleared: boolean) =>
+    `Version ${version} er gemt, og ${other} har fået besked om ændringerne.${cleared ? " Godkendelserne af den tidligere version gælder ikke længere:" : ""} I skal begge godkende version ${version}.`,
+  unchanged: "Du har ikke ændret noget, så planen er ikke gemt igen.",
+  approved: (version: number, other: string) => `Du har godkendt version ${version}. ${other} har fået besked.`,
+  agreed: (version: number) =>
+    `I er enige: version ${version} er godkendt af jer begge. Næste skridt: fællessamtalen med borgeren, hvor borgeren kan give samtykke.`,
+  resumed: (version: number) => `I er enige om version ${version}, og borgerens samtykke dækker alle indsatserne, så planen er aktiv igen.`,
+  alreadyApproved: (version: number) => `Du har allerede godkendt version ${version}. Intet er ændret.`,
+  approveStale: (version: number) => `Planen er ændret, siden kortet blev vist: den er nu version ${version}. Læs den, og godkend igen. Intet er godkendt.`,
+  incomplete: "Planen er ikke udfyldt endnu, så der er intet at godkende. Tryk Redigér.",
+  notNow: "Det kan ikke lade sig gøre i planens nuværende tilstand. Intet er ændret.",
+  endedNoChange: "Planen er afsluttet og kan ikke ændres længere. Intet er ændret.",
+  meetingsRegistered: "Møderne er registreret.",
+  consentRecorded: "Borgerens samtykke er registreret. Planen er aktiv, og I har begge fået besked.",
+  refusalRecorded: "Borgerens afslag er registreret. Planen er afsluttet, og I har begge fået besked.",
+  consentStale: (version: number) =>
+    `Planen er ændret, siden kortet blev vist (nu version ${version}). I skal begge godkende den nye version, før borgeren kan give samtykke. Intet er registreret.`,
+  consentNotNow: "Samtykke og afslag registreres, når I begge har godkendt planen. Intet er registreret.",
+  consentWithdrawnDone: "Samtykket er trukket tilbage, og planen er afsluttet. I har begge fået besked.",
+  noConsent: "Der er intet samtykke at trække tilbage. Intet er ændret.",
+  followUpRecorded: (kind: FollowUpKind, date: string) => `Opfølgningen er registreret: ${PLAN_FOLLOW_UP[kind].toLowerCase()} ${date}.`,
+  noFollowUp: "Planen har ingen opfølgning af den slags. Intet er registreret.",
+  followUpAlreadyRecorded: "Den opfølgning er allerede registreret. Intet er ændret.",
+  nothingToFollowUp: "Alle planens opfølgninger er registreret. Flyt næste opfølgning med Redigér.",
+  exported: "Planen er sendt som tekst i chatten herunder: kopiér den til sagssystemet. Eksporten er logget.",
+
+  notOwner:
+    "Kun borgerens to sagsbehandlere — den, der rejste sagen, og sagsbehandleren i myndighedsafdelingen — kan se og ændre den fælles plan. Intet er ændret, og forsøget er logget.",
+  notVisitated: "Den fælles plan åbnes, når forummet har visiteret sagen til myndighedsafdelingen (Start sag i myndighedsafdelingen).",
+  noPlan: "Sagen har ingen fælles plan. Intet er ændret.",
+  expired: "Kortet kunne ikke læses. Skriv **planer** for at åbne planen igen.",
+
+  listTitle: "Mine fælles planer",
+  listSummary: (count: number, limited: boolean) =>
+    limited ? `Dine ${count} nyeste planer, nyeste sag først.` : `${count} ${count === 1 ? "plan" : "planer"}, nyeste sag først.`,
+  listEmpty: "Du er ikke med i nogen fælles plan endnu. En plan åbnes fra beslutningen, når en sag er visiteret til myndighedsafdelingen.",
+  listWith: (other: string) => `Sammen med ${other}`,
+  listApprovals: (count: number) => (count === 2 ? "godkendt af jer begge" : count === 1 ? "godkendt af den ene" : "ikke godkendt"),
+  listNextFollowUp: (kind: FollowUpKind, date: string) => `Næste opfølgning: ${PLAN_FOLLOW_UP[kind].toLowerCase()} ${date}`,
+
+  noticeTitle: {
+    opened: "Fælles plan åbnet",
+    changed: "Den fælles plan er ændret",
+    approved: "Din kollega har godkendt planen",
+    agreed: "I er enige om den fælles plan",
+    active: "Den fælles plan er aktiv",
+    ended: "Den fælles plan er afsluttet",
+    "follow-up-due": "Opfølgning på den fælles plan",
+    "forum-follow-up-booked": "Opfølgning i sparringsforum",
+  } satisfies Record<PlanNoticeEvent, string>,
+  noticeOpened: (by: string, reference: string) => `${by} har åbnet den fælles plan for sag ${reference}. I skriver planen sammen og skal begge godkende den.`,
+  noticeChanged: (by: string, reference: string, version: number) =>
+    `${by} har ændret den fælles plan for sag ${reference} (version ${version}). Læs ændringerne, og godkend version ${version}, hvis du er enig.`,
+  noticeChangedAgain: (reference: string, version: number) =>
+    `Den fælles plan for sag ${reference} er ændret igen siden; den er nu version ${version}. Åbn den for at se den.`,
+  noticeApproved: (by: string, reference: string, version: number) =>
+    `${by} har godkendt version ${version} af den fælles plan for sag ${reference}. Godkend den også, hvis du er enig.`,
+  noticeAgreed: (reference: string, version: number) =>
+    `I har begge godkendt version ${version} af planen for sag ${reference}. Næste skridt: fællessamtalen med borgeren og borgerens samtykke.`,
+  noticeActive: (reference: string) => `Borgeren har givet samtykke, og den fælles plan for sag ${reference} er aktiv. I får besked på hver opfølgningsdato.`,
+  noticeEnded: (reference: string, reason: string) => `Den fælles plan for sag ${reference} er afsluttet: ${reason}.`,
+  noticeFollowUpDue: (reference: string, kind: FollowUpKind, date: string) =>
+    `Det er tid til opfølgning på den fælles plan for sag ${reference}: ${PLAN_FOLLOW_UP[kind].toLowerCase()}, ${date}. Planens indsatser:`,
+  noticeForumBooked: (reference: string, date: string, meeting: string) =>
+    `Opfølgningen i sparringsforum (${date}) for sag ${reference} er sat på mødet ${meeting}.`,
+  noticeEffort: (number: number, title: string, who: string, period: string) => `${number}. ${title} — ${who}, ${period}`,
+};

@@ -14,6 +14,7 @@ import { bostotteNoticeCard } from "./views/bostotte-notice.js";
 import type { RenderedNotification } from "./outbox-dispatcher.js";
 import { agendaCard } from "./views/agenda.js";
 import { caseInForumCard } from "./views/case-in-forum.js";
+import { caseMovedAwayCard } from "./views/case-moved-away.js";
 import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 
 /** Where a notification goes: the conversation saved at binding or installation. */
@@ -49,6 +50,12 @@ export async function renderNotification(deps: BotDeps, message: OutboxMessage):
         activity: { ...activity, text },
         compose: async (ctx) => ({ ...(await withCoordinatorMentions(ctx, municipality, record.forumId, text)), attachments: [card] }),
       };
+    }
+    case "case-card-moved-away": {
+      const record = await deps.cases.get(message.tenantId, content.caseNo);
+      if (!record) return undefined;
+      const card = cardAttachment(caseMovedAwayCard(view, record, content.toForumId));
+      return { activity: MessageFactory.attachment(card), updateActivityId: content.activityId };
     }
     case "agenda": {
       const meeting = deps.calendar.find(municipality, content.forumId, content.date);

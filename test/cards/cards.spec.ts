@@ -263,6 +263,10 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     colleagues: Array.from({ length: 60 }, (_, i) => ({ id: `c${i}`, name: `Sagsbehandler nr. ${i}` })),
     handOverCase: VERBS.handOverCase,
   },
+  "case-moved-away": {
+    reference: "SP-0012",
+    text: "Sagen er flyttet til Sparring voksne (30+), fordi borgeren har skiftet målgruppe. Nyt møde: onsdag 9. december 2026 kl. 14.00 (plads 1 af 3).",
+  },
   help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
 };
 
