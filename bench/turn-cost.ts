@@ -26,6 +26,7 @@ import { wireSparring } from "../src/sparring.js";
 import { FieldCipher } from "../src/storage/field-cipher.js";
 import { openTables } from "../src/storage/table-storage.js";
 import type { BotDeps } from "../src/teams/bot-deps.js";
+import type { OverviewEvent } from "../src/domain/overview-events.js";
 import { createBot } from "../src/teams/app.js";
 import { TEXT } from "../src/teams/messages.js";
 import { createHost, listen } from "../src/teams/server.js";
@@ -334,6 +335,22 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
       },
     },
     {
+      // The managers' overview of a year (SPEC §8): 10,000 cases raised and decided, read by period.
+      name: "overblik (year, 10,000 cases)",
+      activity: () => ({
+        ...message("overblik 365")(),
+        from: { id: `29:${BENCH_MANAGER.aadObjectId}`, aadObjectId: BENCH_MANAGER.aadObjectId, name: BENCH_MANAGER.name },
+        conversation: { id: "bench-manager-chat", conversationType: "personal", tenantId: o.tenantId },
+      }),
+      check: {
+        floor: echoedMessage,
+        bot: (turn) => {
+          ensure(turn.status === 200 && turn.replies === 1, "overblik did not reply once", turn);
+          ensure(turn.lastReply.includes("Overblik: de seneste 365 dage") && turn.lastReply.includes("Chart."), "overblik did not answer with the year's charts", turn);
+        },
+      },
+    },
+    {
       name: "submit: invalid form",
       activity: submit(formFields({ question: "" })),
       check: {
@@ -374,6 +391,32 @@ async function seedCases(deps: BotDeps, municipality: ReturnType<typeof testMuni
     reference: JSON.stringify({ conversation: channel }),
     savedAt: new Date().toISOString(),
   });
+}
+
+/** A manager of the bench tenant, for `overblik`. */
+const BENCH_MANAGER = { aadObjectId: "aaaaaaaa-1111-4000-8000-0000000000b1", name: "Bench Leder" };
+const OVERVIEW_CASES = 10_000;
+
+/**
+ * A year of overview events (10,000 cases, each raised and decided), written straight
+ * through the overview log, as the use cases would have written them over the year.
+ */
+async function seedOverview(deps: BotDeps, municipality: ReturnType<typeof testMunicipality>): Promise<void> {
+  municipality.roles.managers.push(BENCH_MANAGER.aadObjectId);
+  const now = Date.now();
+  const yearMs = 365 * 86_400_000;
+  const decisions = ["start", "no-basis", "more-information", "postpone"] as const;
+  const events: OverviewEvent[] = [];
+  for (let i = 0; i < OVERVIEW_CASES; i++) {
+    const caseNo = 1_000_000 + i;
+    const raisedAt = new Date(now - yearMs + (i / OVERVIEW_CASES) * (yearMs - 30 * 86_400_000)).toISOString();
+    const decidedAt = new Date(Date.parse(raisedAt) + ((i % 28) + 1) * 86_400_000).toISOString();
+    const forumId = i % 3 === 0 ? "unge" : "voksne";
+    const ageGroup = forumId === "unge" ? (i % 2 ? "15-17" : "18-29") : "30+";
+    events.push({ kind: "raised", id: `case:${caseNo}:raised`, at: raisedAt, caseNo, forumId, ageGroup, acute: i % 10 === 0 });
+    events.push({ kind: "decided", id: `case:${caseNo}:v2:decided`, at: decidedAt, caseNo, forumId, ageGroup, decision: decisions[i % 4]!, raisedAt });
+  }
+  await deps.overview.record(municipality.tenantId, events);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -503,6 +546,7 @@ async function main(): Promise<void> {
     closers.push(closeServer(bot.server));
 
     await seedCases(deps, municipality);
+    await seedOverview(deps, municipality);
     const url: Record<Side, string> = { floor: floor.url, bot: bot.url };
 
     const results = [];

@@ -7,6 +7,8 @@ import { FieldCipher } from "./storage/field-cipher.js";
 import { TableAddressBook } from "./storage/table-address-book.js";
 import { TableCaseRepository } from "./storage/table-case-repository.js";
 import { TableCitizenRepository } from "./storage/table-citizen-repository.js";
+import { TablePlanRepository } from "./storage/table-plan-repository.js";
+import { remindPlanFollowUps } from "./domain/plan-follow-ups.js";
 import { TableMeetingRepository } from "./storage/table-meeting-repository.js";
 import { forumCalendar } from "./domain/forum-calendar.js";
 import { openTables, storageReachable, type TableAccess, type TableClients } from "./storage/table-storage.js";
@@ -22,6 +24,8 @@ import { publishDueAgendas, rollOverEndedMeetings } from "./domain/meeting-jobs.
 import { Scheduler } from "./jobs/scheduler.js";
 import { TableLeases } from "./storage/table-leases.js";
 import { TableOutbox } from "./storage/table-outbox.js";
+import { TableOverviewLog } from "./storage/table-overview-log.js";
+import { sendScheduledOverviews } from "./domain/overview-use-cases.js";
 import type { Municipality } from "./domain/municipality.js";
 import type { BotDeps } from "./teams/bot-deps.js";
 import { OutboxDispatcher } from "./teams/outbox-dispatcher.js";
@@ -159,7 +163,9 @@ export function wireSparring(o: {
     calendar: forumCalendar(o.timeZone),
     addresses: new TableAddressBook(o.tables.addresses),
     citizens: new TableCitizenRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
+    plans: new TablePlanRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
     outbox,
+    overview: new TableOverviewLog(o.tables.caseIndex, o.tables.cases, outbox),
     clock: o.clock,
     timeZone: o.timeZone,
     municipalities: o.municipalities,
@@ -189,6 +195,8 @@ const DISPATCH_EVERY_MS = 2_000;
 const AGENDAS_EVERY_MS = 30_000;
 const ROLL_OVER_EVERY_MS = 5 * 60_000;
 const TARGET_GROUP_EVERY_MS = 15 * 60_000;
+const PLAN_FOLLOW_UPS_EVERY_MS = 10 * 60_000;
+const OVERVIEWS_EVERY_MS = 5 * 60_000;
 
 /**
  * The outbox dispatcher (on every instance: each message is claimed by one) and the
@@ -221,6 +229,18 @@ export function startBackgroundWork(deps: BotDeps, outbox: TableOutbox, leases: 
     "target-group-changes",
     TARGET_GROUP_EVERY_MS,
     forEachMunicipality((m) => notifyTargetGroupChanges(deps, m)),
+  );
+  // The joint plans' follow-up dates: both owners told once; the forum follow-up booked (SPEC §5, §7; seed 002).
+  scheduler.every(
+    "plan-follow-ups",
+    PLAN_FOLLOW_UPS_EVERY_MS,
+    forEachMunicipality((m) => remindPlanFollowUps(deps, m)),
+  );
+  // The managers' overview on each municipality's schedule, once per manager and period (SPEC §8).
+  scheduler.every(
+    "manager-overviews",
+    OVERVIEWS_EVERY_MS,
+    forEachMunicipality((m) => sendScheduledOverviews(deps, m)),
   );
   return {
     dispatcher,

@@ -7,6 +7,7 @@ import type { Municipality } from "./municipality.js";
 import { moveCase, releaseUnlessHeld, type MoveDeps } from "./move-case.js";
 import { notification, type Notification } from "./notification.js";
 import type { AuditEntry, CasePatch } from "./ports.js";
+import { decidedEvent, recordOverview } from "./overview-events.js";
 
 export interface DecisionInput {
   decision: DecisionKind | "";
@@ -43,6 +44,16 @@ export interface DecideCommand {
  * changes nothing. The card update and every notification commit with the decision.
  */
 export async function decideCase(deps: MoveDeps, command: DecideCommand): Promise<DecideOutcome> {
+  const outcome = await decide(deps, command);
+  // The overview's event is built from the stored decision, so a re-delivered press (already
+  // decided) writes the same row again: it completes an event cut off the first time.
+  if (outcome.kind === "decided" || outcome.kind === "already-decided") {
+    await recordOverview(deps.overview, command.municipality.tenantId, [decidedEvent(outcome.record)]);
+  }
+  return outcome;
+}
+
+async function decide(deps: MoveDeps, command: DecideCommand): Promise<DecideOutcome> {
   const { municipality, by } = command;
   const tenantId = municipality.tenantId;
   const now = deps.clock.now();

@@ -4,6 +4,7 @@ import type { CaseRecord } from "./case.js";
 import { parseCpr } from "./cpr.js";
 import type { Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
+import { movedEvent, recordOverview, type OverviewLog } from "./overview-events.js";
 import type { CasePatch, CaseRepository, Clock, MeetingCalendar, MeetingRepository, ScheduledMeeting } from "./ports.js";
 
 export interface MoveDeps {
@@ -11,6 +12,8 @@ export interface MoveDeps {
   meetings: MeetingRepository;
   calendar: MeetingCalendar;
   clock: Clock;
+  /** The managers' overview (SPEC §8): an event per move and decision. */
+  overview?: Pick<OverviewLog, "record">;
 }
 
 export type MoveReason = "moved" | "meeting-cancelled" | "rolled-over" | "postponed" | "information-added";
@@ -115,6 +118,7 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
     return latest ? { kind: "stale", record: latest } : { kind: "unknown-case" };
   }
   await deps.meetings.releaseSlot(tenantId, from, record.slot, record.caseNo);
+  await recordOverview(deps.overview, tenantId, [movedEvent(changed, command.reason, now)]);
   return { kind: "moved", record: changed, from: record.meetingKey, to, skippedFull: booking.skippedFull };
 }
 

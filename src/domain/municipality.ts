@@ -98,6 +98,22 @@ export const municipalitySchema = z
       .max(10)
       .default([18, 30])
       .refine((ages) => new Set(ages).size === ages.length, { message: "an age in targetGroupAges is listed twice" }),
+    /**
+     * The managers' overview (SPEC §8): when subscribers get it (weekday 1 = Monday, local
+     * time), how many days it covers by default, and below which count a number is hidden.
+     */
+    overview: z
+      .object({
+        schedule: z
+          .object({
+            weekday: z.number().int().min(1).max(7).default(1),
+            time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "overview time: HH:mm, e.g. 08:00").default("08:00"),
+          })
+          .default({}),
+        days: z.number().int().min(1).max(365).default(7),
+        smallCountThreshold: z.number().int().min(1).max(20).default(3),
+      })
+      .default({}),
   })
   .superRefine((m, ctx) => {
     const ids = new Set<string>();

@@ -46,7 +46,9 @@ export type NotificationContent =
    */
   | { kind: "caseworker-change"; caseNo: number; version: number; audience: "new-caseworker" | "previous-caseworker" | "social-caseworker" }
   /** The following of a citizen was handed to this caseworker by `from` (an Entra object id). */
-  | { kind: "following-handed-over"; citizenId: string; from: string };
+  | { kind: "following-handed-over"; citizenId: string; from: string }
+  /** The managers' overview of the `days` days up to `until` (SPEC §8), on the schedule; `late` after downtime. */
+  | { kind: "overview"; until: string; days: number; late: boolean };
 
 export interface Notification {
   id: string;

@@ -400,3 +400,6 @@ export interface CitizenRepository {
    */
   notifyOnce(tenantId: string, citizenId: string, messages: Notification[]): Promise<boolean>;
 }
+
+/** The managers' overview (SPEC §8): its events and subscriptions, see `overview-events.ts`. */
+export type { OverviewEvent, OverviewLog } from "./overview-events.js";

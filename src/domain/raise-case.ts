@@ -4,6 +4,7 @@ import { isCaseworker, type Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
 import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository, Placement } from "./ports.js";
 import { localDateIn } from "./time.js";
+import { raisedEvent, recordOverview, type OverviewLog } from "./overview-events.js";
 
 export interface RaiseCaseCommand {
   municipality: Municipality;
@@ -27,6 +28,8 @@ export interface RaiseCaseDeps {
   timeZone: string;
   /** Links each case to its citizen, so bostøtte decisions and målgruppeskift reach the caseworker (SPEC §7). */
   citizens?: Pick<CitizenRepository, "linkCase">;
+  /** The managers' overview (SPEC §8): an event per new case, written again by a repeated submission. */
+  overview?: Pick<OverviewLog, "record">;
 }
 
 class NoFreeMeeting extends Error {}
@@ -91,6 +94,7 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
       deps.citizens?.linkCase(record.tenantId, record.cprDigits, record.caseNo, record.raisedBy),
     ]);
     const forumHasChannel = channel !== undefined;
+    await recordOverview(deps.overview, record.tenantId, [raisedEvent(record)]);
     return { kind: "raised", record, created, forumHasChannel, ...(booking ? { booking } : {}) };
   } catch (error) {
     if (error instanceof NoFreeMeeting) return { kind: "no-free-meeting" };

@@ -16,12 +16,15 @@ import { ageOn, parseCpr } from "./cpr.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
 import type { CitizenRepository, Clock } from "./ports.js";
 import { localDateIn } from "./time.js";
+import { bostotteEvent, recordOverview, type OverviewLog } from "./overview-events.js";
 
 export interface BostotteDeps {
   citizens: CitizenRepository;
   clock: Clock;
   /** The municipality's wall-clock zone: ages and dates are judged on its local date. */
   timeZone: string;
+  /** The managers' overview (SPEC §8): an event per decision, written again by a repeat. */
+  overview?: Pick<OverviewLog, "record">;
 }
 
 export interface RecordBostotteCommand {
@@ -100,7 +103,9 @@ export async function recordBostotteDecision(deps: BostotteDeps, command: Record
     build,
     { at: now.toISOString(), user: by.id, action: "bostotte-record", purpose: `${decision.kind} ${decision.legalBasis} (${source})` },
   );
-  return stored.kind === "conflict" ? { kind: "conflict", decisionId } : stored;
+  if (stored.kind === "conflict") return { kind: "conflict", decisionId };
+  await recordOverview(deps.overview, tenantId, [bostotteEvent(stored.record, age)]);
+  return stored;
 }
 
 export type BostotteViewOutcome = { kind: "shown"; record: BostotteRecord } | { kind: "refused" } | { kind: "unknown-decision" };

@@ -4,6 +4,7 @@ import { canBeWithdrawn, transition } from "./case-lifecycle.js";
 import type { Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
 import type { CaseRepository, Clock, MeetingRepository } from "./ports.js";
+import { recordOverview, withdrawnEvent, type OverviewLog } from "./overview-events.js";
 
 export type WithdrawOutcome =
   | { kind: "withdrawn"; record: CaseRecord }
@@ -17,6 +18,8 @@ export interface WithdrawDeps {
   cases: CaseRepository;
   meetings: MeetingRepository;
   clock: Clock;
+  /** The managers' overview (SPEC §8): an event per withdrawal. */
+  overview?: Pick<OverviewLog, "record">;
 }
 
 /**
@@ -73,5 +76,6 @@ export async function withdrawCase(
   // The slot goes back only after the case has left it, so a crash in between leaves an extra occupied slot, never a lost case.
   const meeting = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
   if (meeting && record.slot !== undefined) await deps.meetings.releaseSlot(tenantId, meeting, record.slot, record.caseNo);
+  await recordOverview(deps.overview, tenantId, [withdrawnEvent(changed, now)]);
   return { kind: "withdrawn", record: changed };
 }

@@ -36,6 +36,11 @@
  *            PK `{tenant}|bostotte|{decisionId}`    RK `event` — claims a bostøtte event id once per tenant: the
  *            citizen it is about and its content fingerprint (HMAC), to tell a repeat from a conflict;
  *            also how a decision id finds its citizen partition ("Vis detaljer").
+ * caseindex  PK `{tenant}|events|{YYYY-MM}`       RK `{ISO instant}|{eventId}` — the managers' overview events
+ *            (SPEC §8), one partition per tenant and (UTC) month, row keys by time: a period is one range
+ *            query per month it touches, whatever else is stored. Counts only, no personal data.
+ * cases      PK `{tenant}|overview`                 RK `subscriber|{aadObjectId}` — a manager subscribed to the
+ *            scheduled overview, plus the `outbox|…` rows of the overviews sent (committed once each).
  * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
  *            PK `{tenant}|parked`                   RK `{messageId}` — a message Teams refused for good (parked, counted)
  * leases     PK `global|lease`                      RK `{job}` — which instance runs a scheduled job now
@@ -92,6 +97,11 @@ export const keys = {
   followingPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|following|${aadObjectId}`,
   birthdayPartition: (tenantId: string, monthDay: string) => `${tenantId}|birthday|${monthDay}`,
   bostotteEventPartition: (tenantId: string, decisionId: string) => `${tenantId}|bostotte|${decisionId}`,
+  /** `month` is `YYYY-MM` (UTC). */
+  overviewEventPartition: (tenantId: string, month: string) => `${tenantId}|events|${month}`,
+  overviewEventRow: (at: string, eventId: string) => `${at}|${eventId}`,
+  overviewPartition: (tenantId: string) => `${tenantId}|overview`,
+  overviewSubscriberRow: (aadObjectId: string) => `subscriber|${aadObjectId}`,
 };
 
 /** Characters Table Storage forbids in keys, plus control characters. */

@@ -18,6 +18,25 @@ import { addInformation, decideCase } from "./decision-handlers.js";
 import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails, showStatus } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
 import {
+  addPlanEffort,
+  approvePlan,
+  editPlan,
+  exportPlan,
+  openPlan,
+  recordPlanConsent,
+  recordPlanFollowUp,
+  recordPlanRefusal,
+  registerPlanMeetings,
+  removePlanEffort,
+  sendMyPlans,
+  showEditPlan,
+  showPlanConsent,
+  showPlanFollowUp,
+  showPlanMeetings,
+  showWithdrawPlanConsent,
+  withdrawPlanConsent,
+} from "./plan-handlers.js";
+import {
   handOverCase,
   rememberChat,
   sendHelpAndForm,
@@ -27,6 +46,7 @@ import {
   submitCase,
   withdrawCase,
 } from "./raise-case-handlers.js";
+import { sendOverview, subscribeToOverview } from "./overview-handlers.js";
 import { VERBS, type Verb } from "./verbs.js";
 
 export type { BotDeps } from "./bot-deps.js";
@@ -54,6 +74,22 @@ export const ACTIONS = {
   [VERBS.unfollowCitizen]: unfollowCitizen,
   [VERBS.showHandOverCase]: showHandOverCase,
   [VERBS.handOverCase]: handOverCase,
+  [VERBS.openPlan]: openPlan,
+  [VERBS.showEditPlan]: showEditPlan,
+  [VERBS.addPlanEffort]: addPlanEffort,
+  [VERBS.removePlanEffort]: removePlanEffort,
+  [VERBS.editPlan]: editPlan,
+  [VERBS.approvePlan]: approvePlan,
+  [VERBS.showPlanMeetings]: showPlanMeetings,
+  [VERBS.registerPlanMeetings]: registerPlanMeetings,
+  [VERBS.showPlanConsent]: showPlanConsent,
+  [VERBS.recordPlanConsent]: recordPlanConsent,
+  [VERBS.recordPlanRefusal]: recordPlanRefusal,
+  [VERBS.showWithdrawPlanConsent]: showWithdrawPlanConsent,
+  [VERBS.withdrawPlanConsent]: withdrawPlanConsent,
+  [VERBS.showPlanFollowUp]: showPlanFollowUp,
+  [VERBS.recordPlanFollowUp]: recordPlanFollowUp,
+  [VERBS.exportPlan]: exportPlan,
 } satisfies Record<Verb, ActionHandler>;
 
 /**
@@ -78,6 +114,11 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.message(/^\s*følger\s*$/i, (ctx) => listFollowed(ctx, deps));
   app.message(/^\s*stop\s+(med\s+at\s+)?følge?(\s.*)?$/is, (ctx) => stopFollowing(ctx, deps));
   app.message(/^\s*følg(\s.*)?$/is, (ctx) => startFollowing(ctx, deps));
+  app.message(/^\s*(mine\s+)?planer\s*$/i, (ctx) => sendMyPlans(ctx, deps));
+  // The managers' overview (SPEC §8): on demand, and on the municipality's schedule.
+  app.message(/^\s*overblik(\s.*)?$/is, (ctx) => sendOverview(ctx, deps));
+  app.message(/^\s*abonn[eé]r(\s+på)?\s+overblik(ket)?\s*[!.]?\s*$/i, (ctx) => subscribeToOverview(ctx, deps, true));
+  app.message(/^\s*(afmeld|stop)(\s+abonnement(\s+på)?)?\s+overblik(ket)?\s*[!.]?\s*$/i, (ctx) => subscribeToOverview(ctx, deps, false));
   app.conversationUpdate("membersAdded", (ctx) => rememberChat(ctx, deps));
   app.activity("installationUpdate", (ctx) => rememberChat(ctx, deps));
   for (const [verb, handler] of Object.entries(ACTIONS)) {

@@ -1,6 +1,16 @@
 import type { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../domain/municipality.js";
-import type { AddressBook, CaseRepository, CitizenRepository, Clock, MeetingCalendar, MeetingRepository, Outbox } from "../domain/ports.js";
+import type {
+  AddressBook,
+  CaseRepository,
+  CitizenRepository,
+  Clock,
+  MeetingCalendar,
+  MeetingRepository,
+  Outbox,
+  PlanRepository,
+} from "../domain/ports.js";
+import type { OverviewLog } from "../domain/overview-events.js";
 import type { Logger } from "../logger.js";
 
 /** Everything the Teams edge needs, wired once in `src/sparring.ts`: ports, never storage classes. */
@@ -11,8 +21,12 @@ export interface BotDeps {
   calendar: MeetingCalendar;
   addresses: AddressBook;
   citizens: CitizenRepository;
+  /** The joint plans (SPEC §5). */
+  plans: PlanRepository;
   /** The outbox as the edge sees it: what could not be delivered, for `status`. */
   outbox: Pick<Outbox, "parked">;
+  /** The managers' overview (SPEC §8): events written by the use cases, subscriptions. */
+  overview: OverviewLog;
   clock: Clock;
   timeZone: string;
   municipalities: ReadonlyMap<string, Municipality>;

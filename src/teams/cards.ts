@@ -26,6 +26,15 @@ import type { MeetingCancelledCard } from "./views/meeting-cancelled.js";
 import type { MoveCaseCard } from "./views/move-case.js";
 import type { MyCasesCard } from "./views/my-cases.js";
 import type { WithdrawCaseCard } from "./views/withdraw-case.js";
+import type { MyPlansCard } from "./views/my-plans.js";
+import type { PlanCard } from "./views/plan.js";
+import type { PlanConsentCard } from "./views/plan-consent.js";
+import type { PlanFollowUpCard } from "./views/plan-follow-up.js";
+import type { PlanFormCard } from "./views/plan-form.js";
+import type { PlanMeetingsCard } from "./views/plan-meetings.js";
+import type { PlanNoticeCard } from "./views/plan-notice.js";
+import type { PlanWithdrawConsentCard } from "./views/plan-withdraw-consent.js";
+import type { OverviewCard } from "./views/overview.js";
 
 /** The data each template in `cards/` is expanded with: one entry per view in `views/`. */
 export interface CardData {
@@ -52,6 +61,15 @@ export interface CardData {
   "move-case": MoveCaseCard;
   "my-cases": MyCasesCard;
   "withdraw-case": WithdrawCaseCard;
+  "my-plans": MyPlansCard;
+  plan: PlanCard;
+  "plan-consent": PlanConsentCard;
+  "plan-follow-up": PlanFollowUpCard;
+  "plan-form": PlanFormCard;
+  "plan-meetings": PlanMeetingsCard;
+  "plan-notice": PlanNoticeCard;
+  "plan-withdraw-consent": PlanWithdrawConsentCard;
+  overview: OverviewCard;
 }
 
 export type CardName = keyof CardData;

@@ -300,7 +300,8 @@ const MOVE_REASONS = {
 export type DecisionAudience = "raiser" | "social-caseworker";
 
 /** Which plan notice an owner gets (SPEC §7): the `event` of a `plan` notification. */
-export type PlanNoticeEvent = "opened" | "changed" | "approved" | "agreed" | "active" | "ended" | "follow-up-due" | "forum-follow-up-booked";
+export type PlanNoticeEvent =
+  "opened" | "changed" | "approved" | "agreed" | "active" | "ended" | "follow-up-due" | "forum-follow-up-booked";
 
 const PLAN_FOLLOW_UP = {
   employment: "Beskæftigelsesrettet indsats",
@@ -364,11 +365,12 @@ export const PLAN_TEXT = {
   fieldError: {
     required: "Feltet skal udfyldes.",
     "too-long": "Teksten er for lang — forkort den.",
-    "too-many-lines": `Skriv højst ${MAX_LINES} linjer.`,
+    "too-many-lines": `Skriv højst ${MAX_LINES} linjer (titel, afdeling og person på én linje).`,
     "date.invalid": "Skriv en gyldig dato.",
     "date.past": "Datoen er passeret. Vælg i dag eller en senere dato.",
     "period.ends-before-start": "Slutdatoen ligger før startdatoen.",
-    "after.unknown": "Den indsats findes ikke i planen. Vælg en anden, eller vælg Parallelt.",
+    "after.unknown":
+      "Der er ingen indsats med det nummer. Skriv nummeret på den indsats, der skal starte først, eller lad feltet stå tomt (parallelt).",
     "after.cycle": "Rækkefølgen går i ring: en indsats kan ikke komme efter sig selv, heller ikke via andre.",
     "after.starts-too-early": "Indsatsen skal starte senere end den indsats, den kommer efter.",
     "effort.id-invalid": "Indsatsen kunne ikke læses. Fjern den og tilføj den igen.",
@@ -426,7 +428,6 @@ export const PLAN_TEXT = {
   who: (department: string, person: string) => `${department} · ${person}`,
   period: (from: string, to: string) => `${from} – ${to}`,
   noBudget: "Ingen",
-  noForumFollowUp: "Ingen",
   notRegistered: "Ikke registreret",
   approvedBy: (name: string, side: string, when: string) => `${name} (${side}): godkendt ${when}`,
   notApprovedBy: (name: string, side: string) => `${name} (${side}): ikke godkendt endnu`,
@@ -451,7 +452,6 @@ export const PLAN_TEXT = {
       ? "Skriv planen. Når du gemmer, får din kollega besked, og I skal begge godkende den."
       : `Du retter version ${version}. Når du gemmer, bliver det version ${version + 1}: din kollega får besked om ændringerne, og I skal begge godkende igen.`,
   formHasErrors: "Planen er ikke gemt. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.",
-  storageDown: "Sparring kunne ikke gemme planen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk Gem igen om lidt.",
   conflict: (by: string, version: number) =>
     `${by} gemte version ${version} af planen, mens du skrev. Det, du har skrevet, er bevaret herunder. Det ændrede ${by}:`,
   conflictNext: (version: number) =>
@@ -475,7 +475,8 @@ export const PLAN_TEXT = {
     `I er enige: version ${version} er godkendt af jer begge. Næste skridt: fællessamtalen med borgeren, hvor borgeren kan give samtykke.`,
   resumed: (version: number) => `I er enige om version ${version}, og borgerens samtykke dækker alle indsatserne, så planen er aktiv igen.`,
   alreadyApproved: (version: number) => `Du har allerede godkendt version ${version}. Intet er ændret.`,
-  approveStale: (version: number) => `Planen er ændret, siden kortet blev vist: den er nu version ${version}. Læs den, og godkend igen. Intet er godkendt.`,
+  approveStale: (version: number) =>
+    `Planen er ændret, siden kortet blev vist: den er nu version ${version}. Læs den, og godkend igen. Intet er godkendt.`,
   incomplete: "Planen er ikke udfyldt endnu, så der er intet at godkende. Tryk Redigér.",
   notNow: "Det kan ikke lade sig gøre i planens nuværende tilstand. Intet er ændret.",
   endedNoChange: "Planen er afsluttet og kan ikke ændres længere. Intet er ændret.",
@@ -495,6 +496,7 @@ export const PLAN_TEXT = {
 
   notOwner:
     "Kun borgerens to sagsbehandlere — den, der rejste sagen, og sagsbehandleren i myndighedsafdelingen — kan se og ændre den fælles plan. Intet er ændret, og forsøget er logget.",
+  onlyOwnersChange: "Du ser planen som koordinator for forummet. Kun borgerens to sagsbehandlere kan ændre den. Intet er ændret.",
   notVisitated: "Den fælles plan åbnes, når forummet har visiteret sagen til myndighedsafdelingen (Start sag i myndighedsafdelingen).",
   noPlan: "Sagen har ingen fælles plan. Intet er ændret.",
   expired: "Kortet kunne ikke læses. Skriv **planer** for at åbne planen igen.",
@@ -517,7 +519,8 @@ export const PLAN_TEXT = {
     "follow-up-due": "Opfølgning på den fælles plan",
     "forum-follow-up-booked": "Opfølgning i sparringsforum",
   } satisfies Record<PlanNoticeEvent, string>,
-  noticeOpened: (by: string, reference: string) => `${by} har åbnet den fælles plan for sag ${reference}. I skriver planen sammen og skal begge godkende den.`,
+  noticeOpened: (by: string, reference: string) =>
+    `${by} har åbnet den fælles plan for sag ${reference}. I skriver planen sammen og skal begge godkende den.`,
   noticeChanged: (by: string, reference: string, version: number) =>
     `${by} har ændret den fælles plan for sag ${reference} (version ${version}). Læs ændringerne, og godkend version ${version}, hvis du er enig.`,
   noticeChangedAgain: (reference: string, version: number) =>
@@ -526,11 +529,66 @@ export const PLAN_TEXT = {
     `${by} har godkendt version ${version} af den fælles plan for sag ${reference}. Godkend den også, hvis du er enig.`,
   noticeAgreed: (reference: string, version: number) =>
     `I har begge godkendt version ${version} af planen for sag ${reference}. Næste skridt: fællessamtalen med borgeren og borgerens samtykke.`,
-  noticeActive: (reference: string) => `Borgeren har givet samtykke, og den fælles plan for sag ${reference} er aktiv. I får besked på hver opfølgningsdato.`,
+  noticeActive: (reference: string) =>
+    `Borgeren har givet samtykke, og den fælles plan for sag ${reference} er aktiv. I får besked på hver opfølgningsdato.`,
   noticeEnded: (reference: string, reason: string) => `Den fælles plan for sag ${reference} er afsluttet: ${reason}.`,
   noticeFollowUpDue: (reference: string, kind: FollowUpKind, date: string) =>
     `Det er tid til opfølgning på den fælles plan for sag ${reference}: ${PLAN_FOLLOW_UP[kind].toLowerCase()}, ${date}. Planens indsatser:`,
   noticeForumBooked: (reference: string, date: string, meeting: string) =>
     `Opfølgningen i sparringsforum (${date}) for sag ${reference} er sat på mødet ${meeting}.`,
   noticeEffort: (number: number, title: string, who: string, period: string) => `${number}. ${title} — ${who}, ${period}`,
+};
+
+/** The managers' overview (SPEC §8): `overblik`, its subscription and the card's labels. Counts only. */
+export const OVERVIEW_TEXT = {
+  notManager: "Overblikket er for ledere i Sparring. Spørg din administrator, hvis du skal have adgang. Intet er ændret.",
+  notANumber: (typed: string) =>
+    `"${typed}" er ikke et antal dage. Skriv fx \`overblik\` (de seneste 7 dage) eller \`overblik 30\` (1–365 dage).`,
+  outOfRange: (typed: string) => `Overblikket kan vise fra 1 til 365 dage, ikke ${typed}. Skriv fx \`overblik 30\`.`,
+  subscribed: (when: string) => `Du abonnerer nu på overblikket. Det kommer ${when} i din chat med Sparring. Skriv \`afmeld overblik\` for at stoppe.`,
+  alreadySubscribed: (when: string) => `Du abonnerer allerede på overblikket; det kommer ${when}.`,
+  unsubscribed: "Du abonnerer ikke længere på overblikket. Skriv `abonnér på overblik` for at få det igen.",
+  notSubscribed: "Du abonnerede ikke på overblikket, så intet er ændret.",
+  scheduleText: (weekday: string, time: string) => `hver ${weekday} kl. ${time.replace(":", ".")}`,
+  weekdays: ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"] as const,
+  title: (days: number) => (days === 1 ? "Overblik: det seneste døgn" : `Overblik: de seneste ${days} dage`),
+  periodText: (from: string, until: string) => `Perioden ${from} – ${until}. Kun antal, ingen personoplysninger.`,
+  late: (scheduled: string) => `Dette overblik skulle være kommet ${scheduled}; Sparring var nede, så det kommer for sent.`,
+  scheduled: "Dit faste overblik.",
+  guard: (threshold: number) =>
+    `Tal fra 1 til ${threshold - 1} vises som "<${threshold}", og et tal mere skjules ("≥${threshold}"), hvor det ellers kunne regnes ud.`,
+  forumsHeading: "Sager pr. forum",
+  forumLine: (f: { raised: string; acute: string; start: string; noBasis: string; moreInfo: string; postpone: string; pending: string; moved: string }) =>
+    `Oprettet ${f.raised} (akut ${f.acute}) · start ${f.start} · ikke grundlag ${f.noBasis} · mere info ${f.moreInfo} · udsæt ${f.postpone} · venter ${f.pending} · flyttet ${f.moved}`,
+  total: "I alt",
+  durationsHeading: "Tid fra oprettet til afgjort",
+  median: "Median",
+  slowest: "Langsomste fjerdedel",
+  previous: "Forrige periode",
+  days: (n: number) => `${n.toLocaleString("da-DK")} dage`,
+  slowerThan: (n: number) => `over ${n.toLocaleString("da-DK")} dage`,
+  tooFew: (threshold: number) => `for få afgørelser (under ${threshold})`,
+  durationsCompared: (now: string, before: string) => `${now} (forrige periode: ${before})`,
+  weeksChart: "Afgørelser pr. uge",
+  monthsChart: "Afgørelser pr. måned",
+  week: (w: string) => `uge ${Number(w.slice(6))}`,
+  month: (m: string) => `${["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"][Number(m.slice(5)) - 1]} ${m.slice(2, 4)}`,
+  decisions: { start: "Start sag", "no-basis": "Ikke grundlag", "more-information": "Mere information", postpone: "Udsæt" },
+  agendaChart: "Belastning af de kommende møder",
+  booked: "Booket",
+  free: "Ledige",
+  meetingLabel: (forum: string, date: string) => `${forum} ${date}`,
+  meetingLoad: (booked: number, capacity: number, cancelled: boolean) =>
+    cancelled ? "aflyst" : `${booked} af ${capacity} pladser${booked >= capacity ? " — fuldt" : ""}`,
+  noMeetings: "Ingen kommende møder i kalenderen.",
+  bostotteHeading: "Bostøtte",
+  bostotte: { bevilling: "Bevillinger", afslag: "Afslag", ophoer: "Ophør", caseworker: "Nåede en sagsbehandler", forum: "Gik til forumkanalen" },
+  plansHeading: "Fælles planer",
+  plansNotRecorded: "Planernes forløb (aftalt, aktiv, opfølgninger til tiden eller forsinket) registreres endnu ikke til overblikket; tallene kommer, når planerne skriver deres hændelser.",
+  plans: { agreed: "Aftalt", active: "Aktive", onTime: "Opfølgninger til tiden", overdue: "Opfølgninger forsinket" },
+  parked: (count: number) => (count === 0 ? "Alle beskeder fra Sparring er leveret." : `${count} besked(er) kunne ikke leveres og er parkeret (se \`status\`).`),
+  populationHeading: "Borgere i perioden (som Tabel 1)",
+  populationColumns: { group: "Alder", joint: "Fælles sag", employment: "Beskæftigelse", open: "Stadig åben", total: "I alt" },
+  ageGroups: { "15-17": "15–17 år", "18-29": "18–29 år", "30+": "30 år og ældre" },
+  populationNote: "Fælles sag: startet i myndighedsafdelingen. Beskæftigelse: ikke grundlag for tværgående sag. Stadig åben: oprettet i perioden og ikke afgjort.",
 };

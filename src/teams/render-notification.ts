@@ -7,8 +7,8 @@ import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment } from "./cards.js";
 import { maskCpr } from "../domain/cpr.js";
 import { forumForAge as forumOfAge } from "../domain/municipality.js";
-import { caseMeetingText, escapeMarkdown, forumName, isoDateText, personName, type ViewContext } from "./format.js";
-import { FOLLOW_TEXT, TEXT } from "./messages.js";
+import { caseMeetingText, dateTimeText, escapeMarkdown, forumName, isoDateText, personName, type ViewContext } from "./format.js";
+import { FOLLOW_TEXT, OVERVIEW_TEXT as TEXT_OVERVIEW, TEXT } from "./messages.js";
 import { bostotteInForumCard } from "./views/bostotte-in-forum.js";
 import { bostotteNoticeCard } from "./views/bostotte-notice.js";
 import type { RenderedNotification } from "./outbox-dispatcher.js";
@@ -16,6 +16,9 @@ import { agendaCard } from "./views/agenda.js";
 import { caseInForumCard } from "./views/case-in-forum.js";
 import { caseMovedAwayCard } from "./views/case-moved-away.js";
 import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
+import { renderPlanNotification } from "./render-plan-notification.js";
+import { isManager, overviewReport } from "../domain/overview-use-cases.js";
+import { overviewCard } from "./views/overview.js";
 
 /** Where a notification goes: the conversation saved at binding or installation. */
 export async function resolveTarget(deps: BotDeps, tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined> {
@@ -107,6 +110,18 @@ export async function renderNotification(deps: BotDeps, message: OutboxMessage):
       const links = await deps.citizens.links(message.tenantId, content.citizenId);
       if (!links) return undefined;
       return { activity: MessageFactory.text(FOLLOW_TEXT.followingHandedOver(maskCpr(links.cprDigits), personName(municipality, content.from))) };
+    }
+    case "overview": {
+      // Only to someone who is still a manager; the figures are those of the scheduled period, whenever it is sent.
+      if (message.target.kind !== "personal" || !isManager(municipality, message.target.aadObjectId)) return undefined;
+      const report = await overviewReport(deps, municipality, new Date(content.until), content.days);
+      const note = content.late ? TEXT_OVERVIEW.late(dateTimeText(content.until, deps.timeZone)) : TEXT_OVERVIEW.scheduled;
+      return { activity: MessageFactory.attachment(cardAttachment(overviewCard(view, report, note))) };
+    }
+    case "plan": {
+      if (message.target.kind !== "personal") return undefined;
+      const card = await renderPlanNotification(deps, view, message.tenantId, message.target.aadObjectId, content);
+      return card ? { activity: MessageFactory.attachment(cardAttachment(card)) } : undefined;
     }
   }
 }

@@ -23,6 +23,22 @@ export const VERBS = {
   unfollowCitizen: "unfollowCitizen",
   showHandOverCase: "showHandOverCase",
   handOverCase: "handOverCase",
+  openPlan: "openPlan",
+  showEditPlan: "showEditPlan",
+  addPlanEffort: "addPlanEffort",
+  removePlanEffort: "removePlanEffort",
+  editPlan: "editPlan",
+  approvePlan: "approvePlan",
+  showPlanMeetings: "showPlanMeetings",
+  registerPlanMeetings: "registerPlanMeetings",
+  showPlanConsent: "showPlanConsent",
+  recordPlanConsent: "recordPlanConsent",
+  recordPlanRefusal: "recordPlanRefusal",
+  showWithdrawPlanConsent: "showWithdrawPlanConsent",
+  withdrawPlanConsent: "withdrawPlanConsent",
+  showPlanFollowUp: "showPlanFollowUp",
+  recordPlanFollowUp: "recordPlanFollowUp",
+  exportPlan: "exportPlan",
 } as const satisfies { [Name in string]: Name };
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

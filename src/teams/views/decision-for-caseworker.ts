@@ -20,6 +20,9 @@ export interface DecisionForCaseworkerCard {
   showDetails: boolean;
   addInformation: typeof VERBS.addInformation;
   showCaseDetails: typeof VERBS.showCaseDetails;
+  /** After "Start sag": both caseworkers open the joint plan from here (SPEC §5). */
+  canOpenPlan: boolean;
+  openPlan: typeof VERBS.openPlan;
 }
 
 /**
@@ -51,5 +54,7 @@ export function decisionForCaseworkerCard(
     showDetails: audience === "social-caseworker",
     addInformation: VERBS.addInformation,
     showCaseDetails: VERBS.showCaseDetails,
+    canOpenPlan: record.decision === "start" && record.state === "visitated",
+    openPlan: VERBS.openPlan,
   });
 }

@@ -97,7 +97,9 @@ export function planCard(view: ViewContext, plan: PlanRecord, o: { viewer: strin
     facts: [
       {
         title: "Sagsbehandlere",
-        value: (["employment", "social"] as const).map((s) => PLAN_TEXT.owner(escapeMarkdown(plan.owners[s].name), PLAN_TEXT.side[s])).join(", "),
+        value: (["employment", "social"] as const)
+          .map((s) => PLAN_TEXT.owner(escapeMarkdown(plan.owners[s].name), PLAN_TEXT.side[s]))
+          .join(", "),
       },
       ...(content
         ? [
@@ -173,7 +175,8 @@ export function planChangeTexts(changes: readonly PlanChange[]): string[] {
   return changes.map((change) => {
     if (change.part !== "effort") return PLAN_TEXT.changePart[change.part];
     const title = escapeMarkdown(change.title);
-    if (change.change === "changed") return PLAN_TEXT.effortChange.changed(title, change.fields.map((f) => PLAN_TEXT.effortField[f]).join(", "));
+    if (change.change === "changed")
+      return PLAN_TEXT.effortChange.changed(title, change.fields.map((f) => PLAN_TEXT.effortField[f]).join(", "));
     return PLAN_TEXT.effortChange[change.change](title);
   });
 }
@@ -191,8 +194,16 @@ function followUpLines(plan: PlanRecord, content: PlanContent, today: string, ru
   return dates.map(({ kind, date }) => {
     const base = PLAN_TEXT.followUpLine(kind, isoDateText(date));
     const held = plan.followUps.find((f) => f.kind === kind && f.date === date);
-    if (held) return { kind, date, held: true, text: base + PLAN_TEXT.followUpHeld(isoDateText(held.heldOn), escapeMarkdown(held.note)), color: "Good" };
-    if (open && isOverdue({ date }, today, rule)) return { kind, date, held: false, text: base + PLAN_TEXT.followUpOverdue, color: "Attention" };
+    if (held)
+      return {
+        kind,
+        date,
+        held: true,
+        text: base + PLAN_TEXT.followUpHeld(isoDateText(held.heldOn), escapeMarkdown(held.note)),
+        color: "Good",
+      };
+    if (open && isOverdue({ date }, today, rule))
+      return { kind, date, held: false, text: base + PLAN_TEXT.followUpOverdue, color: "Attention" };
     if (open && date <= today) return { kind, date, held: false, text: base + PLAN_TEXT.followUpDueNow, color: "Warning" };
     return { kind, date, held: false, text: base, color: "Default" };
   });

@@ -5,6 +5,7 @@ import { InMemoryCaseRepository } from "./in-memory-case-repository.js";
 import { InMemoryLeaseStore } from "./in-memory-lease-store.js";
 import { InMemoryMeetingRepository } from "./in-memory-meeting-repository.js";
 import { InMemoryOutbox } from "./in-memory-outbox.js";
+import { InMemoryOverviewLog } from "./in-memory-overview-log.js";
 import { ManualClock } from "./manual-clock.js";
 
 export { InMemoryAddressBook } from "./in-memory-address-book.js";
@@ -13,6 +14,7 @@ export { InMemoryLeaseStore } from "./in-memory-lease-store.js";
 export { InMemoryMeetingRepository } from "./in-memory-meeting-repository.js";
 export { caseSource, DuplicateMessageError, InMemoryOutbox, meetingSource, type StoredMessage } from "./in-memory-outbox.js";
 export { ManualClock } from "./manual-clock.js";
+export { InMemoryOverviewLog } from "./in-memory-overview-log.js";
 
 /** Monday 23 November 2026, 08:00 in Copenhagen: the adult forum's agenda closes at 12:00 today for Wednesday 25 November. */
 export const MONDAY_MORNING = new Date("2026-11-23T07:00:00Z");
@@ -26,6 +28,7 @@ export function inMemoryPorts(options: { now?: Date | string } = {}) {
   return {
     cases: new InMemoryCaseRepository(outbox),
     meetings: new InMemoryMeetingRepository(outbox),
+    overview: new InMemoryOverviewLog(outbox),
     addresses: new InMemoryAddressBook(),
     outbox,
     leases: new InMemoryLeaseStore(),

@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import type { TableClient } from "@azure/data-tables";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { OverviewEvent } from "../../src/domain/overview-events.js";
+import { periodsEndingAt } from "../../src/domain/overview.js";
+import { TableOutbox } from "../../src/storage/table-outbox.js";
+import { monthsBetween, TableOverviewLog } from "../../src/storage/table-overview-log.js";
+import { openTables, type TableClients } from "../../src/storage/table-storage.js";
+import { notification } from "../../src/domain/notification.js";
+
+const NOW = new Date("2026-11-23T07:00:00Z");
+const WEEK = 7 * 86_400_000;
+let tables: TableClients;
+
+beforeAll(async () => {
+  tables = await openTables(inject("azuriteConnectionString"));
+});
+
+/** The `caseindex` table with every row a query returns counted. */
+function counting(table: TableClient): { table: TableClient; rows: () => number } {
+  let rows = 0;
+  const proxy = new Proxy(table, {
+    get(target, prop, receiver) {
+      if (prop !== "listEntities") return Reflect.get(target, prop, receiver);
+      return (...args: Parameters<TableClient["listEntities"]>) => {
+        const inner = target.listEntities(...args);
+        return {
+          async *[Symbol.asyncIterator]() {
+            for await (const row of inner) {
+              rows++;
+              yield row;
+            }
+          },
+        };
+      };
+    },
+  });
+  return { table: proxy, rows: () => rows };
+}
+
+/** ~40 cases a week: each raised, and decided a week later. */
+function weeksOfEvents(weeks: number): OverviewEvent[] {
+  const events: OverviewEvent[] = [];
+  let caseNo = 0;
+  for (let w = weeks; w >= 1; w--) {
+    for (let i = 0; i < 40; i++) {
+      caseNo++;
+      const at = new Date(NOW.getTime() - w * WEEK + i * 3_600_000).toISOString();
+      const decidedAt = new Date(Date.parse(at) + WEEK / 2).toISOString();
+      events.push({
+        kind: "raised",
+        id: `case:${caseNo}:raised`,
+        at,
+        caseNo,
+        forumId: i % 2 ? "unge" : "voksne",
+        ageGroup: "30+",
+        acute: false,
+      });
+      events.push({
+        kind: "decided",
+        id: `case:${caseNo}:v2:decided`,
+        at: decidedAt,
+        caseNo,
+        forumId: i % 2 ? "unge" : "voksne",
+        ageGroup: "30+",
+        decision: "start",
+        raisedAt: at,
+      });
+    }
+  }
+  return events.filter((e) => e.at < NOW.toISOString());
+}
+
+async function rowsReadFor7Days(weeksStored: number): Promise<number> {
+  const tenant = randomUUID();
+  const seeding = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+  await seeding.record(tenant, weeksOfEvents(weeksStored));
+  const counted = counting(tables.caseIndex);
+  const log = new TableOverviewLog(counted.table, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+  const { current, previous } = periodsEndingAt(NOW, 7);
+  const [now, before] = await Promise.all([
+    log.between(tenant, current.from, current.until),
+    log.between(tenant, previous.from, previous.until),
+  ]);
+  expect(counted.rows()).toBe(now.length + before.length);
+  return counted.rows();
+}
+
+describe("TableOverviewLog: period-scoped reading (SPEC §8, §9: no whole-table scans)", () => {
+  it("reads only the period's rows for a 7-day overview, the same with two years stored as with three weeks", async () => {
+    const fewWeeks = await rowsReadFor7Days(3);
+    const twoYears = await rowsReadFor7Days(104);
+    expect(twoYears).toBe(fewWeeks);
+    // Two 7-day periods of ~40 raised and ~40 decided cases each.
+    expect(twoYears).toBeGreaterThan(100);
+    expect(twoYears).toBeLessThan(200);
+  }, 120_000);
+
+  it("an event written again (a re-delivered turn) is one row", async () => {
+    const tenant = randomUUID();
+    const log = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+    const event: OverviewEvent = {
+      kind: "raised",
+      id: "case:1:raised",
+      at: "2026-11-20T10:00:00.000Z",
+      caseNo: 1,
+      forumId: "unge",
+      ageGroup: "18-29",
+      acute: true,
+    };
+    await log.record(tenant, [event]);
+    await log.record(tenant, [event]);
+    expect(await log.between(tenant, new Date("2026-11-01T00:00:00Z"), NOW)).toEqual([event]);
+  });
+
+  it("subscriptions and an overview committed once", async () => {
+    const tenant = randomUUID();
+    const log = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+    expect(await log.subscribe(tenant, "m1", NOW)).toBe(true);
+    expect(await log.subscribe(tenant, "m1", NOW)).toBe(false);
+    expect(await log.subscribers(tenant)).toEqual([{ aadObjectId: "m1", since: NOW.toISOString() }]);
+    const message = notification(
+      tenant,
+      "overview:m1:x",
+      { kind: "personal", aadObjectId: "m1" },
+      { kind: "overview", until: NOW.toISOString(), days: 7, late: false },
+      NOW,
+    );
+    expect(await log.notifyOnce(tenant, [message])).toBe(true);
+    expect(await log.notifyOnce(tenant, [message])).toBe(false);
+    expect(await log.unsubscribe(tenant, "m1")).toBe(true);
+    expect(await log.unsubscribe(tenant, "m1")).toBe(false);
+  });
+
+  it("months between two instants", () => {
+    expect(monthsBetween(new Date("2025-11-30T00:00:00Z"), new Date("2026-02-01T00:00:00Z"))).toEqual([
+      "2025-11",
+      "2025-12",
+      "2026-01",
+      "2026-02",
+    ]);
+  });
+});
