@@ -83,7 +83,7 @@ export async function sendMyPlans(ctx: TurnContext, deps: BotDeps): Promise<void
   const read = readTurn(ctx, deps, noInput, {}, TEXT.unknownTenant);
   if (!read.ok) return void (await ctx.sendActivity(read.answer));
   const { municipality, user } = read.turn;
-  const mine = await plansOf(deps, { municipality, user: user.aadObjectId });
+  const mine = user.aadObjectId ? await plansOf(deps, { municipality, user: user.aadObjectId }) : { plans: [], limited: false };
   await ctx.sendActivity(MessageFactory.attachment(cardAttachment(myPlansCard(mine, user.aadObjectId))));
 }
 
@@ -436,7 +436,7 @@ export async function exportPlan(ctx: TurnContext, deps: BotDeps, raw: unknown):
   switch (outcome.kind) {
     case "export": {
       const exported = planExportText(outcome.plan, municipality, deps.timeZone);
-      for (const part of messageParts(exported)) await ctx.sendActivity({ type: "message", text: part, textFormat: "plain" });
+      for (const part of messageParts(exported)) await ctx.sendActivity({ type: "message", text: asLines(part), textFormat: "xml" });
       return show(deps, read.turn, outcome.plan, { text: PLAN_TEXT.exported, tone: "good" });
     }
     case "refused":
@@ -564,6 +564,21 @@ function directoryIdByName(municipality: Municipality, typed: string): string | 
   if (!wanted) return undefined;
   const matches = Object.entries(municipality.directory).filter(([, name]) => key(name) === wanted);
   return matches.length === 1 ? matches[0]![0] : undefined;
+}
+
+/**
+ * Plain text as a Teams message that keeps its lines: Teams and the Playground render a
+ * message's text as markdown, which joins single line breaks, so each line ends in a `<br>`
+ * and the text itself is escaped, which also keeps user text from forming markup. What the
+ * caseworker copies is the plain text, line by line.
+ */
+function asLines(text: string): string {
+  const escape = (line: string) => line.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((line) => escape(line).replace(/^ +/, (spaces) => "&nbsp;".repeat(spaces.length)))
+    .join("<br>");
 }
 
 /** Splits a long text at line ends into messages Teams accepts. */

@@ -121,9 +121,11 @@ describe("the joint plan: two caseworkers agree on it, the citizen consents, it 
     expect(await form.getByLabel("Indsats 2", { exact: true }).inputValue()).toBe("Socialpædagogisk bostøtte");
     expect(await form.getByLabel("Efter indsats nr.", { exact: true }).nth(1).inputValue()).toBe("1");
     expect(await form.getByLabel("Budget-/handleramme, kr. (valgfri)", { exact: true }).inputValue()).toBe("50.000");
-    await form.getByLabel("Rammen for samarbejdet", { exact: true }).fill("Vi taler sammen hver anden uge. Jonas er borgerens faste indgang.");
     await form.getByLabel("Rammen for samarbejdet", { exact: true }).scrollIntoViewIfNeeded();
     await screenshot(caseworker, "11-plan-edit");
+    await form
+      .getByLabel("Rammen for samarbejdet", { exact: true })
+      .fill("Vi taler sammen hver anden uge. Jonas er borgerens faste indgang.");
 
     await form.getByRole("button", { name: "Gem" }).click();
     await seen(caseworker, "Version 1 er gemt");
@@ -177,8 +179,13 @@ describe("the joint plan: two caseworkers agree on it, the citizen consents, it 
     await planCard(caseworker).getByRole("button", { name: "Eksportér" }).click();
     await seen(caseworker, "FÆLLES PLAN – SP-0001");
     await seen(caseworker, "Planen er sendt som tekst i chatten herunder");
-    const message = caseworker.getByText("FÆLLES PLAN – SP-0001", { exact: false }).last();
-    const text = (await message.innerText()).replace(/\s+/g, " ");
+    // The innermost element holding the whole message, from its first line to its last.
+    const message = caseworker.locator("div", { hasText: "FÆLLES PLAN – SP-0001" }).filter({ hasText: "Oplysninger der må deles" }).last();
+    const lines = await message.innerText();
+    // One line each, as the caseworker copies it.
+    expect(lines).toContain("Rammen for samarbejdet\nVi taler sammen hver anden uge. Jonas er borgerens faste indgang.\n");
+    expect(lines).toContain("1. Mentorforløb i praktik\n");
+    const text = lines.replace(/\s+/g, " ");
     for (const part of [
       "Status: Aktiv",
       "Version: 1",

@@ -649,6 +649,20 @@ describe("the citizen's consent, the meetings and the follow-ups", () => {
       now = new Date("2027-02-01T09:00:00Z");
       const overdue = (await bot.execute(VERBS.openPlan, { caseNo: record.caseNo }, CASEWORKER)).body.value;
       expect(cardTexts(overdue)).toContain("Social indsats: 22.01.2027 — OVERSKREDET, ikke registreret som holdt");
+      expect(cardTexts(overdue)).toContain("Sparringsforum: 01.02.2027 — nu");
+
+      // The forum follow-up's day: the case is booked into the forum's next meeting, and both are told which.
+      await bot.dispatcher.runOnce();
+      const booking = bot.sent.length;
+      await remindPlanFollowUps(bot.deps, municipality);
+      await bot.dispatcher.runOnce();
+      const booked = await bot.deps.cases.get(municipality.tenantId, record.caseNo);
+      expect(booked).toMatchObject({ planFollowUp: "2027-02-01" });
+      const [forum] = cardsTo(CASEWORKER, booking).filter((c) =>
+        cardTexts(c).some((t) => t.includes(`for sag ${record.reference} er sat på mødet`)),
+      );
+      expect(cardTexts(forum)).toContain("Opfølgning i sparringsforum");
+      expect(buttons(forum).has("Åbn fælles plan")).toBe(true);
     } finally {
       now = START;
     }
@@ -682,7 +696,18 @@ describe("exporting the plan for the case file", () => {
     expect(cardTexts(answer)).toContain("Planen er sendt som tekst i chatten herunder: kopiér den til sagssystemet. Eksporten er logget.");
     const messages = sentTo(CASEWORKER, before);
     expect(messages).toHaveLength(1);
-    const text = messages[0]!.body.text!;
+    expect(messages[0]!.body).toMatchObject({ textFormat: "xml" });
+    // Lines kept as <br> (Teams joins single line breaks), the text escaped: what the caseworker copies.
+    const text = messages[0]!.body
+      .text!.split("<br>")
+      .map((line) =>
+        line
+          .replace(/&nbsp;/g, " ")
+          .replace(/&lt;/g, "<")
+          .replace(/&gt;/g, ">")
+          .replace(/&amp;/g, "&"),
+      )
+      .join("\n");
     for (const part of [
       `FÆLLES PLAN – ${record.reference}`,
       "Status: Aktiv",
