@@ -23,7 +23,10 @@ export default tseslint.config(
     [
       { group: TEAMS, message: "src/domain must not depend on Teams." },
       { group: ["@azure/*"], message: "src/domain must not depend on Azure." },
-      { group: ["../teams/*", "../storage/*", "../jobs/*", "../dev/*", "../config.js", "../logger.js", "../sparring.js"], message: "src/domain must not depend on the edges." },
+      {
+        group: ["../teams/*", "../storage/*", "../jobs/*", "../dev/*", "../config.js", "../logger.js", "../sparring.js"],
+        message: "src/domain must not depend on the edges.",
+      },
     ],
   ),
   // The Teams edge reaches storage only through the domain's ports, and builds each card in its view.
@@ -35,7 +38,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["@azure/*"], message: "The Teams edge talks to storage through the ports in src/domain/ports.ts." },
-            { group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js"], message: "The Teams edge imports the domain, never storage, jobs, the launcher or the config." },
+            {
+              group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js"],
+              message: "The Teams edge imports the domain, never storage, jobs, the launcher or the config.",
+            },
           ],
           paths: [
             { name: "./cards.js", importNames: ["renderCard"], message: "Render a card through its view in src/teams/views/." },
@@ -53,8 +59,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@azure/*", "botbuilder", "@microsoft/teams-ai"], message: "A view turns domain data into card data; it sends nothing." },
-            { group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js"], message: "A view imports the domain and the edge's format and texts only." },
+            {
+              group: ["@azure/*", "botbuilder", "@microsoft/teams-ai"],
+              message: "A view turns domain data into card data; it sends nothing.",
+            },
+            {
+              group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js"],
+              message: "A view imports the domain and the edge's format and texts only.",
+            },
           ],
         },
       ],
@@ -65,7 +77,10 @@ export default tseslint.config(
     ["src/storage/**/*.ts"],
     [
       { group: TEAMS, message: "src/storage must not depend on Teams." },
-      { group: ["../teams/*", "../jobs/*", "../dev/*", "../sparring.js", "../config.js"], message: "src/storage implements the domain's ports and imports nothing else of ours." },
+      {
+        group: ["../teams/*", "../jobs/*", "../dev/*", "../sparring.js", "../config.js"],
+        message: "src/storage implements the domain's ports and imports nothing else of ours.",
+      },
     ],
   ),
   // Scheduled jobs see ports only.

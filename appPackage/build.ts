@@ -19,7 +19,9 @@ export function buildManifest(botId: string): TeamsAppManifest {
 /** Schema errors against the Teams manifest schema shipped offline in @microsoft/app-manifest. */
 export async function validateManifest(manifest: TeamsAppManifest): Promise<string[]> {
   const require = createRequire(import.meta.url);
-  const schemaFile = require.resolve(`@microsoft/app-manifest/build/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`);
+  const schemaFile = require.resolve(
+    `@microsoft/app-manifest/build/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`,
+  );
   const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
   return ManifestUtil.validateManifestAgainstSchema(manifest, schema);
 }

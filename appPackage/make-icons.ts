@@ -27,7 +27,12 @@ function png(size: number, pixel: (x: number, y: number) => Pixel): Buffer {
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** Inside a rounded speech bubble with a tail at the lower left, in unit coordinates. */
@@ -43,6 +48,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const accent: Pixel = [0x1e, 0x5a, 0xa8, 255];
 const white: Pixel = [255, 255, 255, 255];
 const clear: Pixel = [0, 0, 0, 0];
-writeFileSync(path.join(here, "color.png"), png(192, (x, y) => (inBubble(x / 192, y / 192) ? white : accent)));
-writeFileSync(path.join(here, "outline.png"), png(32, (x, y) => (inBubble((x + 0.5) / 32, (y + 0.5) / 32) ? white : clear)));
+writeFileSync(
+  path.join(here, "color.png"),
+  png(192, (x, y) => (inBubble(x / 192, y / 192) ? white : accent)),
+);
+writeFileSync(
+  path.join(here, "outline.png"),
+  png(32, (x, y) => (inBubble((x + 0.5) / 32, (y + 0.5) / 32) ? white : clear)),
+);
 console.log("Wrote appPackage/color.png and appPackage/outline.png");

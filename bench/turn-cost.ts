@@ -222,7 +222,8 @@ interface Workload {
 }
 
 function ensure(condition: boolean, what: string, turn: TurnResult): void {
-  if (!condition) throw new Error(`${what} (HTTP ${turn.status}, body ${turn.body.slice(0, 300)}, last reply ${turn.lastReply.slice(0, 300)})`);
+  if (!condition)
+    throw new Error(`${what} (HTTP ${turn.status}, body ${turn.body.slice(0, 300)}, last reply ${turn.lastReply.slice(0, 300)})`);
 }
 
 function cardOf(turn: TurnResult): string {
@@ -264,7 +265,16 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
   });
   const formFields = (overrides: Record<string, string> = {}) => {
     const d = validDraft({ cpr: fakeCprForAge(40) });
-    return { cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...overrides };
+    return {
+      cpr: d.cpr,
+      health: d.health,
+      social: d.social,
+      question: d.question,
+      department: d.department,
+      acute: "false",
+      acuteReason: "",
+      ...overrides,
+    };
   };
   const echoedMessage = (turn: TurnResult) => {
     ensure(turn.status === 200 && turn.replies === 1, "the echo bot did not reply once", turn);
@@ -346,7 +356,11 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
         floor: echoedMessage,
         bot: (turn) => {
           ensure(turn.status === 200 && turn.replies === 1, "overblik did not reply once", turn);
-          ensure(turn.lastReply.includes("Overblik: de seneste 365 dage") && turn.lastReply.includes("Chart."), "overblik did not answer with the year's charts", turn);
+          ensure(
+            turn.lastReply.includes("Overblik: de seneste 365 dage") && turn.lastReply.includes("Chart."),
+            "overblik did not answer with the year's charts",
+            turn,
+          );
         },
       },
     },
@@ -355,7 +369,8 @@ function workloads(o: { serviceUrl: string; tenantId: string; deps: BotDeps }): 
       activity: submit(formFields({ question: "" })),
       check: {
         floor: tinyCard,
-        bot: (turn) => ensure(cardOf(turn).includes(TEXT.formHasErrors.slice(0, 30)), "the invalid form was not sent back with errors", turn),
+        bot: (turn) =>
+          ensure(cardOf(turn).includes(TEXT.formHasErrors.slice(0, 30)), "the invalid form was not sent back with errors", turn),
       },
     },
   ];
@@ -374,10 +389,7 @@ async function seedCases(deps: BotDeps, municipality: ReturnType<typeof testMuni
   ];
   for (const { age, acute } of plan) {
     const draft = validDraft({ cpr: fakeCprForAge(age), acute, acuteReason: acute ? "Borgeren mister sin bolig i morgen" : "" });
-    const outcome = await raiseCase(
-      deps,
-      { municipality, submissionId: randomUUID(), user: CASEWORKER, draft },
-    );
+    const outcome = await raiseCase(deps, { municipality, submissionId: randomUUID(), user: CASEWORKER, draft });
     if (outcome.kind !== "raised") throw new Error(`seeding a case failed: ${outcome.kind}`);
   }
   if (plan.length !== SEEDED_CASES) throw new Error("seed plan and SEEDED_CASES disagree");
@@ -414,7 +426,16 @@ async function seedOverview(deps: BotDeps, municipality: ReturnType<typeof testM
     const forumId = i % 3 === 0 ? "unge" : "voksne";
     const ageGroup = forumId === "unge" ? (i % 2 ? "15-17" : "18-29") : "30+";
     events.push({ kind: "raised", id: `case:${caseNo}:raised`, at: raisedAt, caseNo, forumId, ageGroup, acute: i % 10 === 0 });
-    events.push({ kind: "decided", id: `case:${caseNo}:v2:decided`, at: decidedAt, caseNo, forumId, ageGroup, decision: decisions[i % 4]!, raisedAt });
+    events.push({
+      kind: "decided",
+      id: `case:${caseNo}:v2:decided`,
+      at: decidedAt,
+      caseNo,
+      forumId,
+      ageGroup,
+      decision: decisions[i % 4]!,
+      raisedAt,
+    });
   }
   await deps.overview.record(municipality.tenantId, events);
 }
@@ -445,7 +466,12 @@ async function oneTurn(
   probe = turnProbe;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
@@ -482,15 +508,29 @@ function summarise(samples: (Sample & { azuriteUs: number | undefined })[]) {
   const azurite = samples.map((s) => s.azuriteUs).filter((v): v is number => v !== undefined);
   return {
     turns: samples.length,
-    medianMs: quantile(samples.map((s) => s.ms), 0.5),
-    p95Ms: quantile(samples.map((s) => s.ms), 0.95),
+    medianMs: quantile(
+      samples.map((s) => s.ms),
+      0.5,
+    ),
+    p95Ms: quantile(
+      samples.map((s) => s.ms),
+      0.95,
+    ),
     /** Medians of the first and second half of the run: far apart means still warming up, or noise. */
-    medianMsByHalf: [0, 1].map((half) => quantile(samples.slice(half * (samples.length >> 1), half ? undefined : samples.length >> 1).map((s) => s.ms), 0.5)),
+    medianMsByHalf: [0, 1].map((half) =>
+      quantile(
+        samples.slice(half * (samples.length >> 1), half ? undefined : samples.length >> 1).map((s) => s.ms),
+        0.5,
+      ),
+    ),
     cpuUsPerTurn: mean(samples.map((s) => s.cpuUs)),
     azuriteCpuUsPerTurn: azurite.length === samples.length ? mean(azurite) : null,
     storageCallsPerTurn: mean(samples.map((s) => s.storageCalls)),
     decryptionsPerTurn: mean(samples.map((s) => s.decryptions)),
-    storageBusyMedianMs: quantile(samples.map((s) => s.storageBusyMs), 0.5),
+    storageBusyMedianMs: quantile(
+      samples.map((s) => s.storageBusyMs),
+      0.5,
+    ),
     repliesPerTurn: mean(samples.map((s) => s.replies)),
   };
 }
@@ -590,9 +630,13 @@ async function main(): Promise<void> {
   }
 }
 
-function report(options: Options, results: { workload: string; floor: ReturnType<typeof summarise>; bot: ReturnType<typeof summarise>; ratio: Record<string, number> }[]): void {
+function report(
+  options: Options,
+  results: { workload: string; floor: ReturnType<typeof summarise>; bot: ReturnType<typeof summarise>; ratio: Record<string, number> }[],
+): void {
   const n = (value: number | null, digits = 2) => (value === null ? "-" : value.toFixed(digits));
-  const row = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const row = (cells: string[], widths: number[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
 
   console.log(
     `\nSparring turn cost vs. the echo floor (same TeamsAdapter, createHost and Azurite; floor = 1 point read + 1 reply)\n` +
@@ -605,7 +649,17 @@ function report(options: Options, results: { workload: string; floor: ReturnType
   for (const r of results) {
     console.log(
       row(
-        [r.workload, n(r.floor.medianMs), n(r.floor.p95Ms), n(r.bot.medianMs), n(r.bot.p95Ms), `${n(r.ratio.medianMs!, 1)}x`, n(r.floor.cpuUsPerTurn, 0), n(r.bot.cpuUsPerTurn, 0), `${n(r.ratio.cpuUsPerTurn!, 1)}x`],
+        [
+          r.workload,
+          n(r.floor.medianMs),
+          n(r.floor.p95Ms),
+          n(r.bot.medianMs),
+          n(r.bot.p95Ms),
+          `${n(r.ratio.medianMs!, 1)}x`,
+          n(r.floor.cpuUsPerTurn, 0),
+          n(r.bot.cpuUsPerTurn, 0),
+          `${n(r.ratio.cpuUsPerTurn!, 1)}x`,
+        ],
         w1,
       ),
     );
@@ -650,7 +704,12 @@ function report(options: Options, results: { workload: string; floor: ReturnType
       {
         measuredAt: new Date().toISOString(),
         options,
-        machine: { node: process.version, platform: `${process.platform} ${os.release()}`, cpu: os.cpus()[0]?.model ?? "unknown", cpus: os.cpus().length },
+        machine: {
+          node: process.version,
+          platform: `${process.platform} ${os.release()}`,
+          cpu: os.cpus()[0]?.model ?? "unknown",
+          cpus: os.cpus().length,
+        },
         results,
       },
       null,

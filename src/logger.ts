@@ -3,7 +3,18 @@ import { format } from "node:util";
 import pino, { type Logger } from "pino";
 
 /** Field names whose values are special-category data and never reach a log. */
-const SENSITIVE_KEYS = new Set(["cpr", "cprDigits", "health", "social", "question", "acuteReason", "text", "value", "body", "authorization"]);
+const SENSITIVE_KEYS = new Set([
+  "cpr",
+  "cprDigits",
+  "health",
+  "social",
+  "question",
+  "acuteReason",
+  "text",
+  "value",
+  "body",
+  "authorization",
+]);
 const CPR_SHAPED = /\b\d{6}-?\d{4}\b/g;
 
 /** Replaces CPR-shaped numbers and sensitive fields, however deep they sit. */
@@ -64,10 +75,12 @@ export function routeConsoleToLogger(logger: Logger): () => void {
     const message = format(...args.filter((a) => a !== err));
     return { err, message };
   };
-  const to = (write: (obj: object, msg: string) => void) => (...args: unknown[]) => {
-    const { err, message } = line(args);
-    write(err ? { err, source: "console" } : { source: "console" }, message);
-  };
+  const to =
+    (write: (obj: object, msg: string) => void) =>
+    (...args: unknown[]) => {
+      const { err, message } = line(args);
+      write(err ? { err, source: "console" } : { source: "console" }, message);
+    };
   console.log = to((o, m) => logger.info(o, m));
   console.info = to((o, m) => logger.info(o, m));
   console.debug = to((o, m) => logger.debug(o, m));

@@ -24,7 +24,17 @@ export async function startAzurite(options: { port?: number; location?: string }
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const require = createRequire(import.meta.url);
   const main = path.join(path.dirname(require.resolve("azurite/package.json")), "dist/src/table/main.js");
-  const args = [main, "--tableHost", "127.0.0.1", "--tablePort", String(port), "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose"];
+  const args = [
+    main,
+    "--tableHost",
+    "127.0.0.1",
+    "--tablePort",
+    String(port),
+    "--silent",
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    "--loose",
+  ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push("--location", options.location);
@@ -45,8 +55,12 @@ export async function startAzurite(options: { port?: number; location?: string }
  * started here with its data kept under DATA_DIR (so a restart loses nothing).
  */
 export async function localStorage(config: Config, logger: Logger): Promise<{ connectionString: string; stop(): Promise<void> }> {
-  if (config.storage.kind === "connection-string") return { connectionString: config.storage.connectionString, stop: async () => undefined };
-  if (config.storage.kind === "account-url") throw new Error("STORAGE_ACCOUNT_URL is for production (`npm run start:prod`); locally leave it empty (Azurite) or set STORAGE_CONNECTION_STRING.");
+  if (config.storage.kind === "connection-string")
+    return { connectionString: config.storage.connectionString, stop: async () => undefined };
+  if (config.storage.kind === "account-url")
+    throw new Error(
+      "STORAGE_ACCOUNT_URL is for production (`npm run start:prod`); locally leave it empty (Azurite) or set STORAGE_CONNECTION_STRING.",
+    );
   const azurite = await startAzurite({ port: config.storage.port, location: config.storage.location });
   logger.info({ port: azurite.port, location: config.storage.location }, "Azurite started");
   return azurite;

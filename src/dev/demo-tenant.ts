@@ -5,12 +5,48 @@
 export const DEMO_TENANT_ID = "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f";
 
 export const DEMO_USERS = {
-  caseworker: { id: "user-mette", name: "Mette Holm", role: "Sagsbehandler, Jobcenter", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000001", upn: "mette.holm" },
-  youthCaseworker: { id: "user-anders", name: "Anders Berg", role: "Sagsbehandler, Ungeindsatsen", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000002", upn: "anders.berg" },
-  coordinator: { id: "user-hanne", name: "Hanne Lund", role: "Faglig koordinator (begge fora)", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000003", upn: "hanne.lund" },
-  adultCoordinator: { id: "user-peter", name: "Peter Skov", role: "Faglig koordinator (voksne)", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000004", upn: "peter.skov" },
-  socialCaseworker: { id: "user-jonas", name: "Jonas Dahl", role: "Sagsbehandler, Myndighedsafdelingen", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000005", upn: "jonas.dahl" },
-  manager: { id: "user-birgitte", name: "Birgitte Krogh", role: "Leder", aadObjectId: "aaaaaaaa-0000-4000-8000-000000000006", upn: "birgitte.krogh" },
+  caseworker: {
+    id: "user-mette",
+    name: "Mette Holm",
+    role: "Sagsbehandler, Jobcenter",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000001",
+    upn: "mette.holm",
+  },
+  youthCaseworker: {
+    id: "user-anders",
+    name: "Anders Berg",
+    role: "Sagsbehandler, Ungeindsatsen",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000002",
+    upn: "anders.berg",
+  },
+  coordinator: {
+    id: "user-hanne",
+    name: "Hanne Lund",
+    role: "Faglig koordinator (begge fora)",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000003",
+    upn: "hanne.lund",
+  },
+  adultCoordinator: {
+    id: "user-peter",
+    name: "Peter Skov",
+    role: "Faglig koordinator (voksne)",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000004",
+    upn: "peter.skov",
+  },
+  socialCaseworker: {
+    id: "user-jonas",
+    name: "Jonas Dahl",
+    role: "Sagsbehandler, Myndighedsafdelingen",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000005",
+    upn: "jonas.dahl",
+  },
+  manager: {
+    id: "user-birgitte",
+    name: "Birgitte Krogh",
+    role: "Leder",
+    aadObjectId: "aaaaaaaa-0000-4000-8000-000000000006",
+    upn: "birgitte.krogh",
+  },
 } as const;
 
 export type DemoUserKey = keyof typeof DEMO_USERS;

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   });
 
   const user = DEMO_USERS[current];
-  console.log(`\n  Sparring kører.\n  Åbn http://localhost:${config.playgroundPort} — du er logget ind som ${user.name} (${user.role}).\n  Stop med Ctrl-C.\n`);
+  console.log(
+    `\n  Sparring kører.\n  Åbn http://localhost:${config.playgroundPort} — du er logget ind som ${user.name} (${user.role}).\n  Stop med Ctrl-C.\n`,
+  );
 
   let stopping = false;
   const stop = async () => {

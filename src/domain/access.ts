@@ -13,16 +13,17 @@ export function isCoordinatorOf(municipality: Municipality, forumId: string, aad
 export function canViewDetails(municipality: Municipality, record: CaseRecord, aadObjectId: string): boolean {
   if (!aadObjectId) return false;
   return (
-    record.raisedBy === aadObjectId ||
-    record.socialCaseworker === aadObjectId ||
-    isCoordinatorOf(municipality, record.forumId, aadObjectId)
+    record.raisedBy === aadObjectId || record.socialCaseworker === aadObjectId || isCoordinatorOf(municipality, record.forumId, aadObjectId)
   );
 }
 
 /** Who may record a decision (SPEC §5): the forum's coordinators, and managers when configured. */
 export function canDecide(municipality: Municipality, forumId: string, aadObjectId: string): boolean {
   if (!aadObjectId) return false;
-  return isCoordinatorOf(municipality, forumId, aadObjectId) || (municipality.managersMayDecide && municipality.roles.managers.includes(aadObjectId));
+  return (
+    isCoordinatorOf(municipality, forumId, aadObjectId) ||
+    (municipality.managersMayDecide && municipality.roles.managers.includes(aadObjectId))
+  );
 }
 
 export function isSocialCaseworker(municipality: Municipality, aadObjectId: string): boolean {

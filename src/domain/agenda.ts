@@ -30,7 +30,10 @@ export interface AgendaDeps {
  */
 export async function agendaOf(deps: AgendaDeps, municipality: Municipality, meeting: ScheduledMeeting): Promise<Agenda> {
   const bookings = await deps.meetings.bookings(municipality.tenantId, meeting);
-  const entries = await deps.cases.agendaEntries(municipality.tenantId, bookings.map((b) => b.caseNo));
+  const entries = await deps.cases.agendaEntries(
+    municipality.tenantId,
+    bookings.map((b) => b.caseNo),
+  );
   const byCase = new Map(entries.map((e) => [e.caseNo, e]));
   const key = meetingKey(meeting);
   const items = bookings.flatMap((b) => {
@@ -42,9 +45,7 @@ export async function agendaOf(deps: AgendaDeps, municipality: Municipality, mee
 }
 
 export type ChannelAgendaOutcome =
-  | { kind: "agendas"; forum: Forum; next: Agenda; preliminary?: Agenda }
-  | { kind: "no-forum" }
-  | { kind: "no-meeting"; forum: Forum };
+  { kind: "agendas"; forum: Forum; next: Agenda; preliminary?: Agenda } | { kind: "no-forum" } | { kind: "no-meeting"; forum: Forum };
 
 /**
  * `@Sparring dagsorden` in a forum channel: the next meeting's agenda and, once that

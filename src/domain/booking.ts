@@ -37,11 +37,7 @@ export function localDateOf(isoDate: string): LocalDate {
  * offered the adult forum's meetings (seed 001: "op til og med 29 år" / "30 år og ældre").
  * Whether a meeting still has a free slot is decided by storage when claiming one.
  */
-export function bookingCandidates<M extends MeetingRef>(
-  municipality: Municipality,
-  birthDate: LocalDate,
-  openMeetings: readonly M[],
-): M[] {
+export function bookingCandidates<M extends MeetingRef>(municipality: Municipality, birthDate: LocalDate, openMeetings: readonly M[]): M[] {
   return [...openMeetings]
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.forumId.localeCompare(b.forumId))
     .filter((m) => forumForAge(municipality, ageOn(birthDate, localDateOf(m.date)))?.id === m.forumId);

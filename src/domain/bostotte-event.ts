@@ -27,7 +27,10 @@ import { localDateIn } from "./time.js";
  */
 
 /** Danish kinds of the domain by the contract's English ones. */
-export const KIND_OF_EVENT = { grant: "bevilling", refusal: "afslag", termination: "ophoer" } as const satisfies Record<string, BostotteKind>;
+export const KIND_OF_EVENT = { grant: "bevilling", refusal: "afslag", termination: "ophoer" } as const satisfies Record<
+  string,
+  BostotteKind
+>;
 export type BostotteEventKind = keyof typeof KIND_OF_EVENT;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -50,7 +53,11 @@ export const bostotteEventSchema = z
     legalBasis: z.enum(LEGAL_BASES).describe("Serviceloven § 85 (sel-85, KLE 27.36.12) or § 85 a (sel-85a, KLE 27.36.14)."),
     hours: z
       .object({
-        amount: z.number().describe(`Hours of support, more than 0 and at most ${MAX_HOURS.week} a week or ${MAX_HOURS.month} a month, at most two decimals.`),
+        amount: z
+          .number()
+          .describe(
+            `Hours of support, more than 0 and at most ${MAX_HOURS.week} a week or ${MAX_HOURS.month} a month, at most two decimals.`,
+          ),
         per: z.enum(HOURS_UNITS).describe("The period the hours are counted per."),
       })
       .strict()
@@ -73,7 +80,10 @@ export const bostotteEventSchema = z
       .describe("Required for a refusal or termination: an id from the municipality's configured list of refusal or termination reasons."),
     reasonText: shortText("A short reason for a refusal or termination").optional(),
     endDate: isoDate("Last day of support (required for a termination)").optional(),
-    decidedAt: z.string().datetime({ offset: true, message: "datetime.invalid" }).describe("When the decision was made (ISO 8601 date-time with offset)."),
+    decidedAt: z
+      .string()
+      .datetime({ offset: true, message: "datetime.invalid" })
+      .describe("When the decision was made (ISO 8601 date-time with offset)."),
     decidedBy: z.string().max(100, "too-long").optional().describe("The name of who made the decision, as text."),
   })
   .strict();
@@ -235,7 +245,11 @@ function fieldError(path: string, code: string): EventFieldError {
   return { path, code, message: MESSAGES[code] ?? MESSAGES["invalid"]! };
 }
 
-const ENUM_CODES: Readonly<Record<string, string>> = { kind: "kind.unknown", legalBasis: "legal-basis.unknown", "hours.per": "hours-per.unknown" };
+const ENUM_CODES: Readonly<Record<string, string>> = {
+  kind: "kind.unknown",
+  legalBasis: "legal-basis.unknown",
+  "hours.per": "hours-per.unknown",
+};
 
 function issueErrors(issue: z.ZodIssue): EventFieldError[] {
   const path = issue.path.join(".");

@@ -222,7 +222,12 @@ export function draftOfDecision(decision: BostotteDecision): BostotteDraft {
     case "afslag":
       return emptyBostotteDraft({ ...base, reasonCategory: decision.reasonCategory, reasonText: decision.reasonText });
     case "ophoer":
-      return emptyBostotteDraft({ ...base, reasonCategory: decision.reasonCategory, reasonText: decision.reasonText, endDate: decision.endDate });
+      return emptyBostotteDraft({
+        ...base,
+        reasonCategory: decision.reasonCategory,
+        reasonText: decision.reasonText,
+        endDate: decision.endDate,
+      });
   }
 }
 

@@ -84,7 +84,12 @@ const holidayCache = new Map<number, Set<string>>();
 function publicHolidays(year: number): Set<string> {
   let days = holidayCache.get(year);
   if (!days) {
-    days = new Set(danishHolidays.getHolidays(year).filter((h) => h.type === "public").map((h) => h.date.slice(0, 10)));
+    days = new Set(
+      danishHolidays
+        .getHolidays(year)
+        .filter((h) => h.type === "public")
+        .map((h) => h.date.slice(0, 10)),
+    );
     holidayCache.set(year, days);
   }
   return days;

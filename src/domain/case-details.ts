@@ -19,7 +19,12 @@ export async function viewCaseDetails(
   if (!record) return { kind: "unknown-case" };
   const allowed = canViewDetails(municipality, record, user);
   const at = deps.clock.now().toISOString();
-  await deps.cases.audit(municipality.tenantId, record.caseNo, { at, user, action: allowed ? "view-details" : "view-refused", purpose: "sparring" });
+  await deps.cases.audit(municipality.tenantId, record.caseNo, {
+    at,
+    user,
+    action: allowed ? "view-details" : "view-refused",
+    purpose: "sparring",
+  });
   return allowed ? { kind: "shown", record } : { kind: "refused" };
 }
 

@@ -20,8 +20,21 @@ export type CaseEvent = DecisionKind | "information-added" | "moved" | "withdraw
 export const CASE_EVENTS: readonly CaseEvent[] = [...DECISIONS, "information-added", "moved", "withdraw"];
 
 const TRANSITIONS: Record<CaseState, Partial<Record<CaseEvent, CaseState>>> = {
-  booked: { start: "visitated", "no-basis": "closed", "more-information": "awaiting-information", postpone: "booked", moved: "booked", withdraw: "withdrawn" },
-  acute: { start: "visitated", "no-basis": "closed", "more-information": "awaiting-information", postpone: "booked", withdraw: "withdrawn" },
+  booked: {
+    start: "visitated",
+    "no-basis": "closed",
+    "more-information": "awaiting-information",
+    postpone: "booked",
+    moved: "booked",
+    withdraw: "withdrawn",
+  },
+  acute: {
+    start: "visitated",
+    "no-basis": "closed",
+    "more-information": "awaiting-information",
+    postpone: "booked",
+    withdraw: "withdrawn",
+  },
   "awaiting-information": { "information-added": "booked", withdraw: "withdrawn" },
   visitated: {},
   closed: {},

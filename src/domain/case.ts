@@ -24,14 +24,7 @@ export const DRAFT_FIELDS = ["cpr", "health", "social", "question", "department"
 export type DraftField = (typeof DRAFT_FIELDS)[number];
 
 export type FieldErrorCode =
-  | "required"
-  | "too-many-lines"
-  | "too-long"
-  | "cpr.format"
-  | "cpr.date"
-  | "cpr.too-young"
-  | "cpr.future"
-  | "department.unknown";
+  "required" | "too-many-lines" | "too-long" | "cpr.format" | "cpr.date" | "cpr.too-young" | "cpr.future" | "department.unknown";
 
 export type FieldErrors = Partial<Record<DraftField, FieldErrorCode>>;
 
@@ -178,7 +171,10 @@ export interface CaseRecord {
 export type CaseSummary = Omit<CaseRecord, "health" | "social" | "question" | "acuteReason" | "decisionNote" | "additionalInfo">;
 
 /** What an agenda shows of a case: no CPR and no case text, so nothing is decrypted for it. */
-export type AgendaEntry = Pick<CaseRecord, "caseNo" | "reference" | "state" | "forumId" | "department" | "acute" | "meetingKey" | "slot" | "decision" | "planFollowUp">;
+export type AgendaEntry = Pick<
+  CaseRecord,
+  "caseNo" | "reference" | "state" | "forumId" | "department" | "acute" | "meetingKey" | "slot" | "decision" | "planFollowUp"
+>;
 
 /** "SP-0042": short enough to say on the phone, unique per municipality. */
 export function caseReference(caseNo: number): string {

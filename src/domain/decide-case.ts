@@ -88,13 +88,27 @@ async function decide(deps: MoveDeps, command: DecideCommand): Promise<DecideOut
 
   if (decision === "postpone" && record.state === "acute") {
     // Udsæt on an acute case: it holds no slot yet, so it is booked into the next meeting with a free slot.
-    const booked = await bookIntoNextMeeting(deps, municipality, record, { ...decided, state: step.next, postponements: record.postponements + 1 }, audit, (next) => [
-      caseCardUpdate(next, now),
-      notification(tenantId, `case:${next.caseNo}:moved:v${next.version}`, { kind: "personal", aadObjectId: next.raisedBy }, { kind: "case-moved", caseNo: next.caseNo, reason: "postponed" }, now),
-    ]);
+    const booked = await bookIntoNextMeeting(
+      deps,
+      municipality,
+      record,
+      { ...decided, state: step.next, postponements: record.postponements + 1 },
+      audit,
+      (next) => [
+        caseCardUpdate(next, now),
+        notification(
+          tenantId,
+          `case:${next.caseNo}:moved:v${next.version}`,
+          { kind: "personal", aadObjectId: next.raisedBy },
+          { kind: "case-moved", caseNo: next.caseNo, reason: "postponed" },
+          now,
+        ),
+      ],
+    );
     if (booked.kind === "booked") return { kind: "decided", record: booked.record };
     if (booked.kind === "no-free-meeting") return { kind: "no-free-meeting", record };
-    if (booked.kind === "lost" && booked.latest) return booked.latest.decision ? { kind: "already-decided", record: booked.latest } : { kind: "stale", record: booked.latest };
+    if (booked.kind === "lost" && booked.latest)
+      return booked.latest.decision ? { kind: "already-decided", record: booked.latest } : { kind: "stale", record: booked.latest };
     return { kind: "unknown-case" };
   }
   if (decision === "postpone") {
@@ -109,7 +123,8 @@ async function decide(deps: MoveDeps, command: DecideCommand): Promise<DecideOut
       extra: decided,
     });
     if (moved.kind === "moved") return { kind: "decided", record: moved.record };
-    if (moved.kind === "stale") return moved.record.decision ? { kind: "already-decided", record: moved.record } : { kind: "stale", record: moved.record };
+    if (moved.kind === "stale")
+      return moved.record.decision ? { kind: "already-decided", record: moved.record } : { kind: "stale", record: moved.record };
     if (moved.kind === "no-free-meeting") return { kind: "no-free-meeting", record };
     return { kind: "not-allowed-now", record };
   }
@@ -129,7 +144,8 @@ async function decide(deps: MoveDeps, command: DecideCommand): Promise<DecideOut
 function validateDecision(municipality: Municipality, input: DecisionInput): Extract<DecideOutcome, { kind: "invalid" }>["errors"] {
   const errors: Extract<DecideOutcome, { kind: "invalid" }>["errors"] = {};
   if (!input.decision) errors.decision = "decision.required";
-  if (input.decision === "start" && !isSocialCaseworker(municipality, input.socialCaseworker)) errors.socialCaseworker = "social-caseworker.required";
+  if (input.decision === "start" && !isSocialCaseworker(municipality, input.socialCaseworker))
+    errors.socialCaseworker = "social-caseworker.required";
   if (input.decision === "no-basis" || input.decision === "more-information") {
     const note = checkNote(input.note);
     if (!note.ok) errors.note = note.error;
@@ -143,11 +159,23 @@ export function decisionMessages(record: CaseRecord, now: Date): Notification[] 
   const key = `case:${record.caseNo}:v${record.version}`;
   const messages = [
     caseCardUpdate(record, now),
-    notification(t, `${key}:decision:raiser`, { kind: "personal", aadObjectId: record.raisedBy }, { kind: "decision", caseNo: record.caseNo, audience: "raiser" }, now),
+    notification(
+      t,
+      `${key}:decision:raiser`,
+      { kind: "personal", aadObjectId: record.raisedBy },
+      { kind: "decision", caseNo: record.caseNo, audience: "raiser" },
+      now,
+    ),
   ];
   if (record.decision === "start" && record.socialCaseworker) {
     messages.push(
-      notification(t, `${key}:decision:social`, { kind: "personal", aadObjectId: record.socialCaseworker }, { kind: "decision", caseNo: record.caseNo, audience: "social-caseworker" }, now),
+      notification(
+        t,
+        `${key}:decision:social`,
+        { kind: "personal", aadObjectId: record.socialCaseworker },
+        { kind: "decision", caseNo: record.caseNo, audience: "social-caseworker" },
+        now,
+      ),
     );
   }
   return messages;
@@ -174,7 +202,8 @@ export async function addInformation(
   const record = await deps.cases.get(tenantId, command.caseNo);
   if (!record) return { kind: "unknown-case" };
   if (record.raisedBy !== command.by) return { kind: "not-allowed" };
-  if (record.version !== command.expectedVersion || !transition(record.state, "information-added").ok) return { kind: "not-awaiting", record };
+  if (record.version !== command.expectedVersion || !transition(record.state, "information-added").ok)
+    return { kind: "not-awaiting", record };
   const note = checkNote(command.text);
   if (!note.ok) return { kind: "invalid", record, error: note.error };
 
@@ -242,6 +271,7 @@ async function bookIntoNextMeeting(
   }
   // A case that still held a slot elsewhere (an old booking) gives it back.
   const old = record.meetingKey ? parseMeetingKey(record.meetingKey) : undefined;
-  if (old && record.slot !== undefined && record.meetingKey !== changed.meetingKey) await deps.meetings.releaseSlot(tenantId, old, record.slot, record.caseNo);
+  if (old && record.slot !== undefined && record.meetingKey !== changed.meetingKey)
+    await deps.meetings.releaseSlot(tenantId, old, record.slot, record.caseNo);
   return { kind: "booked", record: changed };
 }

@@ -54,7 +54,11 @@ export async function follow(
   const cpr = checkCitizenCpr(command.cpr, municipality, localDateIn(now, deps.timeZone));
   if (!isCaseworker(municipality, user)) {
     if (cpr.ok) {
-      await deps.citizens.audit(tenantId, { cprDigits: cpr.cpr.digits }, { at: now.toISOString(), user, action: "follow-refused", purpose: "not an employment caseworker" });
+      await deps.citizens.audit(
+        tenantId,
+        { cprDigits: cpr.cpr.digits },
+        { at: now.toISOString(), user, action: "follow-refused", purpose: "not an employment caseworker" },
+      );
     }
     return { kind: "not-allowed" };
   }
@@ -76,7 +80,8 @@ export async function follow(
   return { kind: result.kind, citizenId: result.citizenId, cprDigits: cpr.cpr.digits };
 }
 
-export type UnfollowOutcome = { kind: "unfollowed" } | { kind: "not-following" } | { kind: "invalid"; errors: { reason: "required" | "reason.unknown" } };
+export type UnfollowOutcome =
+  { kind: "unfollowed" } | { kind: "not-following" } | { kind: "invalid"; errors: { reason: "required" | "reason.unknown" } };
 
 /** A caseworker stops following a citizen, giving why (a reason from {@link UNFOLLOW_REASONS}). */
 export async function unfollow(

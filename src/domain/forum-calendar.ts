@@ -19,7 +19,15 @@ export function scheduleOf(municipality: Municipality, forumId: string): ForumSc
 }
 
 function toScheduled(m: Meeting): ScheduledMeeting {
-  return { forumId: m.forumId, date: m.date, startsAt: m.startsAt, endsAt: m.endsAt, agendaDeadline: m.agendaDeadline, capacity: m.capacity, slotMinutes: m.slotMinutes };
+  return {
+    forumId: m.forumId,
+    date: m.date,
+    startsAt: m.startsAt,
+    endsAt: m.endsAt,
+    agendaDeadline: m.agendaDeadline,
+    capacity: m.capacity,
+    slotMinutes: m.slotMinutes,
+  };
 }
 
 /**

@@ -3,10 +3,7 @@ import { isAdministrator, type Municipality } from "./municipality.js";
 import type { CaseRepository } from "./ports.js";
 
 export type HandOverPreview =
-  | { kind: "choose"; record: CaseRecord }
-  | { kind: "not-allowed" }
-  | { kind: "closed"; record: CaseRecord }
-  | { kind: "unknown-case" };
+  { kind: "choose"; record: CaseRecord } | { kind: "not-allowed" } | { kind: "closed"; record: CaseRecord } | { kind: "unknown-case" };
 
 /** "Skift sagsbehandler", step one: the case, for its caseworker (or an administrator) to choose a colleague. Changes nothing. */
 export async function prepareHandOver(

@@ -57,7 +57,12 @@ export async function handOverCase(deps: HandOverDeps, command: HandOverCommand)
     return alreadyHandedOver(record);
   }
   if (!acting || (record.raisedBy !== acting && !isAdministrator(municipality, acting))) {
-    await deps.cases.audit(tenantId, record.caseNo, { at: now.toISOString(), user: acting, action: "hand-over-refused", purpose: "not the case's caseworker" });
+    await deps.cases.audit(tenantId, record.caseNo, {
+      at: now.toISOString(),
+      user: acting,
+      action: "hand-over-refused",
+      purpose: "not the case's caseworker",
+    });
     return { kind: "not-allowed" };
   }
   if (!isCaseworker(municipality, to.aadObjectId)) return { kind: "not-caseworker", record };
@@ -91,9 +96,21 @@ export function handOverMessages(record: CaseRecord, previous: string, acting: s
   const t = record.tenantId;
   const key = `case:${record.caseNo}:v${record.version}`;
   const told = (to: string, audience: "new-caseworker" | "previous-caseworker" | "social-caseworker") =>
-    notification(t, `${key}:hand-over:${audience}`, { kind: "personal", aadObjectId: to }, { kind: "caseworker-change", caseNo: record.caseNo, version: record.version, audience }, now);
+    notification(
+      t,
+      `${key}:hand-over:${audience}`,
+      { kind: "personal", aadObjectId: to },
+      { kind: "caseworker-change", caseNo: record.caseNo, version: record.version, audience },
+      now,
+    );
   const messages = [
-    notification(t, `${key}:card`, { kind: "forum-channel", forumId: record.forumId }, { kind: "case-card", caseNo: record.caseNo, mode: "update" }, now),
+    notification(
+      t,
+      `${key}:card`,
+      { kind: "forum-channel", forumId: record.forumId },
+      { kind: "case-card", caseNo: record.caseNo, mode: "update" },
+      now,
+    ),
     told(record.raisedBy, "new-caseworker"),
   ];
   if (acting !== previous) messages.push(told(previous, "previous-caseworker"));

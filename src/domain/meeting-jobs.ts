@@ -29,7 +29,8 @@ export async function publishDueAgendas(deps: MoveDeps, municipality: Municipali
         { kind: "agenda", forumId: meeting.forumId, date: meeting.date, late },
         now,
       );
-      if (await deps.meetings.publishAgenda(municipality.tenantId, meeting, now, message)) published.push(`${meeting.forumId}:${meeting.date}`);
+      if (await deps.meetings.publishAgenda(municipality.tenantId, meeting, now, message))
+        published.push(`${meeting.forumId}:${meeting.date}`);
     }
   }
   return published;

@@ -64,7 +64,8 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
   if (command.target.kind === "meeting") {
     const wanted = parseMeetingKey(command.target.key);
     const meeting = wanted && wanted.forumId === record.forumId ? deps.calendar.find(municipality, wanted.forumId, wanted.date) : undefined;
-    if (!meeting || meeting.startsAt.getTime() <= now.getTime() || command.target.key === record.meetingKey) return { kind: "unknown-meeting" };
+    if (!meeting || meeting.startsAt.getTime() <= now.getTime() || command.target.key === record.meetingKey)
+      return { kind: "unknown-meeting" };
     candidates = [meeting];
   } else {
     const current = deps.calendar.find(municipality, from.forumId, from.date);
@@ -95,7 +96,13 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
     (next) => [
       ...(forumChanged
         ? [
-            notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "post" }, now),
+            notification(
+              tenantId,
+              `case:${next.caseNo}:card:v${next.version}`,
+              { kind: "forum-channel", forumId: next.forumId },
+              { kind: "case-card", caseNo: next.caseNo, mode: "post" },
+              now,
+            ),
             ...(record.channelActivityId
               ? [
                   notification(
@@ -108,8 +115,22 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
                 ]
               : []),
           ]
-        : [notification(tenantId, `case:${next.caseNo}:card:v${next.version}`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now)]),
-      notification(tenantId, `case:${next.caseNo}:moved:v${next.version}`, { kind: "personal", aadObjectId: next.raisedBy }, { kind: "case-moved", caseNo: next.caseNo, reason: command.reason }, now),
+        : [
+            notification(
+              tenantId,
+              `case:${next.caseNo}:card:v${next.version}`,
+              { kind: "forum-channel", forumId: next.forumId },
+              { kind: "case-card", caseNo: next.caseNo, mode: "update" },
+              now,
+            ),
+          ]),
+      notification(
+        tenantId,
+        `case:${next.caseNo}:moved:v${next.version}`,
+        { kind: "personal", aadObjectId: next.raisedBy },
+        { kind: "case-moved", caseNo: next.caseNo, reason: command.reason },
+        now,
+      ),
     ],
   );
   if (!changed) {
@@ -160,9 +181,7 @@ export async function moveOptions(
 }
 
 export type CancellationPreview =
-  | { kind: "confirm"; meeting: ScheduledMeeting; booked: number }
-  | { kind: "not-allowed" }
-  | { kind: "unknown-meeting" };
+  { kind: "confirm"; meeting: ScheduledMeeting; booked: number } | { kind: "not-allowed" } | { kind: "unknown-meeting" };
 
 /** "Aflys mødet" on an agenda: what cancelling would do, for the forum's coordinators to confirm. */
 export async function prepareMeetingCancellation(

@@ -107,7 +107,10 @@ export const municipalitySchema = z
         schedule: z
           .object({
             weekday: z.number().int().min(1).max(7).default(1),
-            time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "overview time: HH:mm, e.g. 08:00").default("08:00"),
+            time: z
+              .string()
+              .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "overview time: HH:mm, e.g. 08:00")
+              .default("08:00"),
           })
           .default({}),
         days: z.number().int().min(1).max(365).default(7),
@@ -172,10 +175,7 @@ export function isAdministrator(municipality: Municipality, aadObjectId: string)
 export function findForum(municipality: Municipality, typed: string): Forum | undefined {
   const wanted = typed.trim().toLowerCase();
   if (!wanted) return undefined;
-  return (
-    municipality.forums.find((f) => f.id === wanted) ??
-    municipality.forums.find((f) => f.name.toLowerCase().startsWith(wanted))
-  );
+  return municipality.forums.find((f) => f.id === wanted) ?? municipality.forums.find((f) => f.name.toLowerCase().startsWith(wanted));
 }
 
 /** The name the municipality's directory gives a person, if any. */

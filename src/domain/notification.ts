@@ -65,7 +65,13 @@ export function notificationId(tenantId: string, dedupeKey: string): string {
   return createHash("sha256").update(`${tenantId}\n${dedupeKey}`).digest("hex").slice(0, 32);
 }
 
-export function notification(tenantId: string, dedupeKey: string, target: NotificationTarget, content: NotificationContent, now: Date): Notification {
+export function notification(
+  tenantId: string,
+  dedupeKey: string,
+  target: NotificationTarget,
+  content: NotificationContent,
+  now: Date,
+): Notification {
   return { id: notificationId(tenantId, dedupeKey), tenantId, target, content, dedupeKey, createdAt: now.toISOString() };
 }
 

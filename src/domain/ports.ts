@@ -25,9 +25,7 @@ export type NewCase = Pick<
 >;
 
 /** Where a new case goes, decided once its number is known (booking needs the number). */
-export type Placement =
-  | { state: "booked"; meetingKey: string; slot: number; forumId: string; age: number }
-  | { state: "acute" };
+export type Placement = { state: "booked"; meetingKey: string; slot: number; forumId: string; age: number } | { state: "acute" };
 
 export interface RaisedCase {
   record: CaseRecord;
@@ -101,7 +99,16 @@ export type CasePatch = Partial<
 export interface AuditEntry {
   at: string;
   user: string;
-  action: "view-details" | "view-refused" | "raise" | "move" | "cancel-meeting" | "refused" | "decide" | "decide-refused" | "add-information"
+  action:
+    | "view-details"
+    | "view-refused"
+    | "raise"
+    | "move"
+    | "cancel-meeting"
+    | "refused"
+    | "decide"
+    | "decide-refused"
+    | "add-information"
     | "withdraw"
     | "withdraw-refused"
     // The joint plan (SPEC §5, §9): every view, change, approval, consent and export, and every refusal.

@@ -127,7 +127,12 @@ export async function bostotteDecision(
   await deps.citizens.audit(
     municipality.tenantId,
     { citizenId: found.record.citizenId },
-    { at: deps.clock.now().toISOString(), user, action: allowed ? "bostotte-view" : "bostotte-view-refused", purpose: `bostotte ${found.record.id}` },
+    {
+      at: deps.clock.now().toISOString(),
+      user,
+      action: allowed ? "bostotte-view" : "bostotte-view-refused",
+      purpose: `bostotte ${found.record.id}`,
+    },
   );
   return allowed ? { kind: "shown", record: found.record } : { kind: "refused" };
 }

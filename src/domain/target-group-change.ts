@@ -158,7 +158,9 @@ export async function notifyTargetGroupChanges(deps: TargetGroupJobDeps, municip
         const cases = (await Promise.all(links.cases.map((link) => deps.cases.get(tenantId, link.caseNo)))).filter(
           (c): c is CaseRecord => c !== undefined,
         );
-        for (const change of targetGroupChangesOn(municipality, date, [{ citizenId: row.citizenId, birthDate: cpr.cpr.birthDate, cases }])) {
+        for (const change of targetGroupChangesOn(municipality, date, [
+          { citizenId: row.citizenId, birthDate: cpr.cpr.birthDate, cases },
+        ])) {
           for (const message of targetGroupMessages(tenantId, change, now)) {
             if (await deps.citizens.notifyOnce(tenantId, row.citizenId, [message])) committed++;
           }

@@ -52,7 +52,12 @@ export async function withdrawCase(
   const record = await deps.cases.get(tenantId, command.caseNo);
   if (!record) return { kind: "unknown-case" };
   if (record.raisedBy !== user) {
-    await deps.cases.audit(tenantId, record.caseNo, { at: now.toISOString(), user, action: "withdraw-refused", purpose: "not the case's caseworker" });
+    await deps.cases.audit(tenantId, record.caseNo, {
+      at: now.toISOString(),
+      user,
+      action: "withdraw-refused",
+      purpose: "not the case's caseworker",
+    });
     return { kind: "not-allowed" };
   }
   const step = transition(record.state, "withdraw");
@@ -65,7 +70,13 @@ export async function withdrawCase(
     { state: step.next },
     { at: now.toISOString(), user, action: "withdraw", purpose: "withdrawn by the raising caseworker" },
     (next) => [
-      notification(tenantId, `case:${next.caseNo}:v${next.version}:card`, { kind: "forum-channel", forumId: next.forumId }, { kind: "case-card", caseNo: next.caseNo, mode: "update" }, now),
+      notification(
+        tenantId,
+        `case:${next.caseNo}:v${next.version}:card`,
+        { kind: "forum-channel", forumId: next.forumId },
+        { kind: "case-card", caseNo: next.caseNo, mode: "update" },
+        now,
+      ),
     ],
   );
   if (!changed) {

@@ -24,7 +24,14 @@ export class TableAddressBook implements AddressBook {
     if (!row) return undefined;
     // Rows bound before conversationId was stored carry it only inside the reference.
     const conversationId = row.conversationId || ((JSON.parse(row.reference) as { conversation?: { id?: string } }).conversation?.id ?? "");
-    return { forumId: row.forumId, conversationId, channelName: row.channelName, boundBy: row.boundBy, reference: row.reference, savedAt: row.savedAt };
+    return {
+      forumId: row.forumId,
+      conversationId,
+      channelName: row.channelName,
+      boundBy: row.boundBy,
+      reference: row.reference,
+      savedAt: row.savedAt,
+    };
   }
 
   async savePersonalChat(tenantId: string, aadObjectId: string, address: ConversationAddress): Promise<void> {

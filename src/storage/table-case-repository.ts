@@ -48,8 +48,27 @@ type Sensitive = "cpr" | "health" | "social" | "question" | "acuteReason" | "dec
 
 /** The columns `CaseSummary` needs; the sealed case text stays on the server, unread. */
 const SUMMARY_COLUMNS = [
-  "caseNo", "state", "cprSealed", "cprLookup", "age", "forumId", "department", "acute", "raisedBy", "raisedByName", "raisedAt",
-  "meetingKey", "slot", "postponements", "channelActivityId", "decision", "decidedBy", "decidedByName", "decidedAt", "socialCaseworker", "version",
+  "caseNo",
+  "state",
+  "cprSealed",
+  "cprLookup",
+  "age",
+  "forumId",
+  "department",
+  "acute",
+  "raisedBy",
+  "raisedByName",
+  "raisedAt",
+  "meetingKey",
+  "slot",
+  "postponements",
+  "channelActivityId",
+  "decision",
+  "decidedBy",
+  "decidedByName",
+  "decidedAt",
+  "socialCaseworker",
+  "version",
   "planFollowUp",
 ] as const;
 
@@ -109,7 +128,9 @@ export class TableCaseRepository implements CaseRepository {
   /** Reads only the columns a list shows and decrypts only the CPR (to mask it). */
   private async summary(tenantId: string, caseNo: number): Promise<CaseSummary | undefined> {
     try {
-      const e = await this.cases.getEntity<CaseEntity>(keys.casePartition(tenantId, caseNo), CASE_ROW, { queryOptions: { select: [...SUMMARY_COLUMNS] } });
+      const e = await this.cases.getEntity<CaseEntity>(keys.casePartition(tenantId, caseNo), CASE_ROW, {
+        queryOptions: { select: [...SUMMARY_COLUMNS] },
+      });
       return this.toSummary(tenantId, e);
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -182,7 +203,10 @@ export class TableCaseRepository implements CaseRepository {
       try {
         // The case and its first messages (the card for the forum channel) commit together;
         // the "mine sager" row may go first, as a listing skips numbers without a case.
-        await Promise.all([this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh)), this.indexRaised(draft, caseNo)]);
+        await Promise.all([
+          this.outbox.commit(entity.partitionKey, [["create", entity]], messages(fresh)),
+          this.indexRaised(draft, caseNo),
+        ]);
         record = fresh;
         // Created by this call: also when an earlier attempt of the same form claimed the
         // number but stopped before the case was stored (e.g. no meeting had a free slot).
@@ -268,8 +292,10 @@ export class TableCaseRepository implements CaseRepository {
     if (current.version !== expectedVersion) return undefined;
     const { decisionNote, additionalInfo, ...plain } = patch;
     const sealed: Partial<CaseEntity> = {};
-    if (decisionNote !== undefined) sealed.decisionNoteSealed = this.cipher.encrypt(decisionNote, this.sealContext(tenantId, caseNo, "decisionNote"));
-    if (additionalInfo !== undefined) sealed.additionalInfoSealed = this.cipher.encrypt(additionalInfo, this.sealContext(tenantId, caseNo, "additionalInfo"));
+    if (decisionNote !== undefined)
+      sealed.decisionNoteSealed = this.cipher.encrypt(decisionNote, this.sealContext(tenantId, caseNo, "decisionNote"));
+    if (additionalInfo !== undefined)
+      sealed.additionalInfoSealed = this.cipher.encrypt(additionalInfo, this.sealContext(tenantId, caseNo, "additionalInfo"));
     const update = { partitionKey: pk, rowKey: CASE_ROW, ...plain, ...sealed, version: expectedVersion + 1 };
     assertWithinTableLimits({ ...current, ...update });
     const next = this.toRecord(tenantId, { ...current, ...plain, ...sealed, version: expectedVersion + 1 });
@@ -304,14 +330,17 @@ export class TableCaseRepository implements CaseRepository {
 
   async rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void> {
     await this.cases.updateEntity(
-      { partitionKey: keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), rowKey: CASE_ROW, channelActivityId: activityId },
+      {
+        partitionKey: keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo),
+        rowKey: CASE_ROW,
+        channelActivityId: activityId,
+      },
       "Merge",
     );
   }
 
   private toEntity(caseNo: number, draft: NewCase, placement: Placement): CaseEntity {
-    const seal = (field: Sensitive, value: string) =>
-      this.cipher.encrypt(value, this.sealContext(draft.tenantId, caseNo, field));
+    const seal = (field: Sensitive, value: string) => this.cipher.encrypt(value, this.sealContext(draft.tenantId, caseNo, field));
     return {
       partitionKey: keys.casePartition(draft.tenantId, caseNo),
       rowKey: CASE_ROW,

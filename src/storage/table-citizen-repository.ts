@@ -85,7 +85,10 @@ export class TableCitizenRepository implements CitizenRepository {
     try {
       await this.cases.submitTransaction([
         this.citizenUpsert(pk, tenantId, citizenId, cprDigits),
-        ["create", { partitionKey: pk, rowKey: keys.followerRow(user), aadObjectId: user, purpose: follower.purpose, since: follower.since }],
+        [
+          "create",
+          { partitionKey: pk, rowKey: keys.followerRow(user), aadObjectId: user, purpose: follower.purpose, since: follower.since },
+        ],
         ["create", auditRow(pk, audit)],
       ]);
     } catch (error) {
@@ -119,9 +122,16 @@ export class TableCitizenRepository implements CitizenRepository {
   async followedBy(tenantId: string, aadObjectId: string, limit: number): Promise<FollowedCitizen[]> {
     const pk = keys.followingPartition(assertSafeKeyPart(tenantId, "tenant id"), assertSafeKeyPart(aadObjectId, "user id"));
     const rows: FollowedCitizen[] = [];
-    for await (const row of this.index.listEntities<FollowingEntity>({ queryOptions: { filter: `PartitionKey eq '${escapeOData(pk)}'` } })) {
+    for await (const row of this.index.listEntities<FollowingEntity>({
+      queryOptions: { filter: `PartitionKey eq '${escapeOData(pk)}'` },
+    })) {
       const citizenId = row.rowKey!;
-      rows.push({ citizenId, cprDigits: this.openCpr(tenantId, citizenId, row.cprSealed), purpose: row.purpose as FollowPurpose, since: row.since });
+      rows.push({
+        citizenId,
+        cprDigits: this.openCpr(tenantId, citizenId, row.cprSealed),
+        purpose: row.purpose as FollowPurpose,
+        since: row.since,
+      });
     }
     return rows.sort((a, b) => b.since.localeCompare(a.since)).slice(0, limit);
   }
@@ -149,7 +159,10 @@ export class TableCitizenRepository implements CitizenRepository {
         [
           // Fails the batch when the row is gone: another hand-over or an unfollow came first.
           ["delete", { partitionKey: pk, rowKey: current.rowKey! }],
-          ["create", { partitionKey: pk, rowKey: keys.followerRow(to), aadObjectId: to, purpose: current.purpose, since: at, handedOverBy: from }],
+          [
+            "create",
+            { partitionKey: pk, rowKey: keys.followerRow(to), aadObjectId: to, purpose: current.purpose, since: at, handedOverBy: from },
+          ],
           ["create", auditRow(pk, audit)],
         ],
         messages(handedOver),
@@ -217,7 +230,12 @@ export class TableCitizenRepository implements CitizenRepository {
     }
 
     const pk = this.partition(tenantId, citizenId);
-    const links = this.toLinks(tenantId, citizenId, await this.readRows(pk)) ?? { citizenId, cprDigits: claim.cprDigits, followers: [], cases: [] };
+    const links = this.toLinks(tenantId, citizenId, await this.readRows(pk)) ?? {
+      citizenId,
+      cprDigits: claim.cprDigits,
+      followers: [],
+      cases: [],
+    };
     const { record, messages } = build(links);
     const stored: BostotteRecord = { ...record, tenantId, id: decisionId, citizenId };
     const entity = this.toBostotteEntity(pk, stored);
@@ -299,7 +317,8 @@ export class TableCitizenRepository implements CitizenRepository {
   /** The citizen row, its followers and its case links: one range query (`case|` … `follower|`). */
   private async readRows(pk: string): Promise<CitizenRows> {
     const from = ROW_PREFIX.caseLink;
-    const until = ROW_PREFIX.follower.slice(0, -1) + String.fromCharCode(ROW_PREFIX.follower.charCodeAt(ROW_PREFIX.follower.length - 1) + 1);
+    const until =
+      ROW_PREFIX.follower.slice(0, -1) + String.fromCharCode(ROW_PREFIX.follower.charCodeAt(ROW_PREFIX.follower.length - 1) + 1);
     const rows: CitizenRows = { followers: [], cases: [] };
     const filter = `PartitionKey eq '${escapeOData(pk)}' and RowKey ge '${from}' and RowKey lt '${until}'`;
     for await (const row of this.cases.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
@@ -340,8 +359,15 @@ export class TableCitizenRepository implements CitizenRepository {
   }
 
   private async indexFollowing(tenantId: string, citizenId: string, cprDigits: string, follower: Follower): Promise<void> {
-    const row: FollowingEntity = { cprSealed: this.sealCpr(tenantId, citizenId, cprDigits), purpose: follower.purpose, since: follower.since };
-    await this.index.upsertEntity({ partitionKey: keys.followingPartition(tenantId, follower.aadObjectId), rowKey: citizenId, ...row }, "Replace");
+    const row: FollowingEntity = {
+      cprSealed: this.sealCpr(tenantId, citizenId, cprDigits),
+      purpose: follower.purpose,
+      since: follower.since,
+    };
+    await this.index.upsertEntity(
+      { partitionKey: keys.followingPartition(tenantId, follower.aadObjectId), rowKey: citizenId, ...row },
+      "Replace",
+    );
   }
 
   private async dropFollowingIndex(tenantId: string, aadObjectId: string, citizenId: string): Promise<void> {
@@ -372,7 +398,8 @@ export class TableCitizenRepository implements CitizenRepository {
   }
 
   private toBostotteEntity(pk: string, record: BostotteRecord): BostotteEntity {
-    const seal = (field: SealedDecisionField, value: string) => this.cipher.encrypt(value, this.decisionContext(record.tenantId, record.id, field));
+    const seal = (field: SealedDecisionField, value: string) =>
+      this.cipher.encrypt(value, this.decisionContext(record.tenantId, record.id, field));
     const d = record.decision;
     const base: BostotteEntity = {
       partitionKey: pk,
@@ -429,7 +456,13 @@ export class TableCitizenRepository implements CitizenRepository {
         },
       };
     } else if (e.kind === "afslag") {
-      decision = { kind: "afslag", cprDigits, legalBasis, reasonCategory: e.reasonCategory ?? "", reasonText: open("reasonText", e.reasonTextSealed) };
+      decision = {
+        kind: "afslag",
+        cprDigits,
+        legalBasis,
+        reasonCategory: e.reasonCategory ?? "",
+        reasonText: open("reasonText", e.reasonTextSealed),
+      };
     } else {
       decision = {
         kind: "ophoer",

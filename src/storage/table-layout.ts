@@ -56,7 +56,14 @@ export const TABLES = {
 } as const;
 
 /** Row key prefixes of the rows that live beside a case or meeting row in its partition. */
-export const ROW_PREFIX = { audit: "audit|", outbox: "outbox|", slot: "slot|", follower: "follower|", caseLink: "case|", bostotte: "bostotte|" } as const;
+export const ROW_PREFIX = {
+  audit: "audit|",
+  outbox: "outbox|",
+  slot: "slot|",
+  follower: "follower|",
+  caseLink: "case|",
+  bostotte: "bostotte|",
+} as const;
 
 /** OData filter for the rows of one partition whose row key starts with `prefix` (`|` sorts just below `}`). */
 export function rowsWithPrefix(partitionKey: string, prefix: string): string {

@@ -95,7 +95,9 @@ export class TableMeetingRepository implements MeetingRepository {
       if (current?.cancelled) return false;
       try {
         if (current) {
-          await this.table.updateEntity({ partitionKey: pk, rowKey: MEETING_ROW, cancelled: true, cancelledBy: by }, "Merge", { etag: current.etag });
+          await this.table.updateEntity({ partitionKey: pk, rowKey: MEETING_ROW, cancelled: true, cancelledBy: by }, "Merge", {
+            etag: current.etag,
+          });
         } else {
           await this.table.createEntity({ partitionKey: pk, rowKey: MEETING_ROW, cancelled: true, cancelledBy: by });
         }

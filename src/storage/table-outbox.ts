@@ -152,7 +152,13 @@ export class TableOutbox implements Outbox {
   }
 
   async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string, at: Date): Promise<void> {
-    const parked = { partitionKey: keys.parkedPartition(pointer.tenantId), rowKey: pointer.id, parkedAt: at.toISOString(), kind: message.content.kind, reason };
+    const parked = {
+      partitionKey: keys.parkedPartition(pointer.tenantId),
+      rowKey: pointer.id,
+      parkedAt: at.toISOString(),
+      kind: message.content.kind,
+      reason,
+    };
     // Counted only when this settled it (not when another instance had sent it), before the
     // pointer goes: a crash in between leaves the pointer, and the next attempt counts it.
     await this.settle(message, pointer, { state: "failed", failure: reason, failedAt: at.toISOString() }, () =>
@@ -164,7 +170,9 @@ export class TableOutbox implements Outbox {
     const pk = keys.parkedPartition(assertSafeKeyPart(tenantId, "tenant id"));
     let count = 0;
     let oldestAt: string | undefined;
-    for await (const row of this.pointers.listEntities<{ parkedAt: string }>({ queryOptions: { filter: `PartitionKey eq '${pk}'`, select: ["parkedAt"] } })) {
+    for await (const row of this.pointers.listEntities<{ parkedAt: string }>({
+      queryOptions: { filter: `PartitionKey eq '${pk}'`, select: ["parkedAt"] },
+    })) {
       count++;
       if (!oldestAt || row.parkedAt < oldestAt) oldestAt = row.parkedAt;
     }
@@ -172,10 +180,17 @@ export class TableOutbox implements Outbox {
   }
 
   /** Records the outcome on the message row (as read), runs `then` if this call settled it, then drops the pointer. */
-  private async settle(message: OutboxMessage, pointer: OutboxPointer, outcome: Record<string, string>, then?: () => Promise<void>): Promise<void> {
+  private async settle(
+    message: OutboxMessage,
+    pointer: OutboxPointer,
+    outcome: Record<string, string>,
+    then?: () => Promise<void>,
+  ): Promise<void> {
     let settled = true;
     try {
-      await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, ...outcome }, "Merge", { etag: message.etag });
+      await this.source.updateEntity({ partitionKey: pointer.sourcePk, rowKey: pointer.sourceRk, ...outcome }, "Merge", {
+        etag: message.etag,
+      });
     } catch (error) {
       // 412: another instance settled it first; 404: its case or meeting was deleted meanwhile.
       const status = statusOf(error);
@@ -194,7 +209,13 @@ export class TableOutbox implements Outbox {
   async reschedule(pointer: OutboxPointer, dueAt: Date): Promise<void> {
     try {
       await this.pointers.updateEntity(
-        { partitionKey: keys.outboxPartition(pointer.tenantId), rowKey: pointer.id, dueAt: dueAt.toISOString(), attempts: pointer.attempts + 1, leaseUntil: "" },
+        {
+          partitionKey: keys.outboxPartition(pointer.tenantId),
+          rowKey: pointer.id,
+          dueAt: dueAt.toISOString(),
+          attempts: pointer.attempts + 1,
+          leaseUntil: "",
+        },
         "Merge",
         { etag: pointer.etag },
       );
@@ -227,4 +248,3 @@ export class TableOutbox implements Outbox {
     }
   }
 }
-

@@ -16,14 +16,21 @@ export function bostotteEvents(deps: BotDeps): BostotteEvents {
     const outcome = await receiveBostotteEvent(deps, { municipality, callerAppId: request.callerAppId, body: request.body });
     switch (outcome.kind) {
       case "recorded":
-        deps.logger.info({ tenant: municipality.tenantId, decision: outcome.record.id, caller: request.callerAppId }, "bostøtte event recorded");
+        deps.logger.info(
+          { tenant: municipality.tenantId, decision: outcome.record.id, caller: request.callerAppId },
+          "bostøtte event recorded",
+        );
         return { status: 201, body: answerBody("recorded", outcome.record) };
       case "duplicate":
         return { status: 200, body: answerBody("duplicate", outcome.record) };
       case "conflict":
         return {
           status: 409,
-          body: { error: "conflict", message: "eventId was already used for a decision with other content; nothing was changed", decisionId: outcome.decisionId },
+          body: {
+            error: "conflict",
+            message: "eventId was already used for a decision with other content; nothing was changed",
+            decisionId: outcome.decisionId,
+          },
         };
       case "invalid":
         return { status: 400, body: { error: "invalid", errors: outcome.errors } };
@@ -37,6 +44,8 @@ function answerBody(status: "recorded" | "duplicate", record: BostotteRecord) {
     status,
     decisionId: record.id,
     eventId: record.eventId,
-    notified: record.fallbackForumId ? { caseworkers: 0, forumChannel: true } : { caseworkers: record.notified.length, forumChannel: false },
+    notified: record.fallbackForumId
+      ? { caseworkers: 0, forumChannel: true }
+      : { caseworkers: record.notified.length, forumChannel: false },
   };
 }

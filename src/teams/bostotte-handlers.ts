@@ -45,7 +45,8 @@ export async function sendBostotteStart(ctx: TurnContext, deps: BotDeps): Promis
   if (!isPersonalChat(ctx)) return void (await ctx.sendActivity(TEXT.personalChatOnly));
   const read = readTurn(ctx, deps, noInput, {}, TEXT.unknownTenant);
   if (!read.ok) return void (await ctx.sendActivity(read.answer));
-  if (!mayRecordBostotte(read.turn.municipality, read.turn.user.aadObjectId)) return void (await ctx.sendActivity(BOSTOTTE_TEXT.onlySocialCaseworkers));
+  if (!mayRecordBostotte(read.turn.municipality, read.turn.user.aadObjectId))
+    return void (await ctx.sendActivity(BOSTOTTE_TEXT.onlySocialCaseworkers));
   await ctx.sendActivity(MessageFactory.attachment(cardAttachment(bostotteStartCard())));
 }
 
@@ -76,7 +77,10 @@ export async function submitBostotte(ctx: TurnContext, deps: BotDeps, raw: unkno
   switch (outcome.kind) {
     case "recorded":
     case "duplicate":
-      deps.logger.info({ tenant: municipality.tenantId, decision: outcome.record.id, repeated: outcome.kind === "duplicate" }, "bostøtte decision recorded");
+      deps.logger.info(
+        { tenant: municipality.tenantId, decision: outcome.record.id, repeated: outcome.kind === "duplicate" },
+        "bostøtte decision recorded",
+      );
       return bostotteRecordedCard(view, outcome.record, outcome.kind === "duplicate");
     case "invalid":
       return bostotteFormCard(municipality, data.kind, submissionId, draft, outcome.errors, BOSTOTTE_TEXT.formHasErrors);

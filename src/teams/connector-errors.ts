@@ -19,8 +19,8 @@ export function isPermanentRefusal(status: number | undefined): boolean {
 
 /** `Retry-After` in seconds, in either of its forms (seconds, or an HTTP date), when the answer has one. */
 export function retryAfterSeconds(error: unknown, now: Date = new Date()): number | undefined {
-  const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } & Record<string, unknown> } })
-    .response?.headers;
+  const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } & Record<string, unknown> } }).response
+    ?.headers;
   const raw = typeof headers?.get === "function" ? headers.get("retry-after") : (headers?.["retry-after"] as string | undefined);
   if (raw === undefined || raw.trim() === "") return undefined;
   const seconds = Number(raw);

@@ -1,7 +1,12 @@
 import type { TurnContext } from "botbuilder";
 import { z } from "zod";
 import { parseMeetingKey } from "../domain/booking.js";
-import { cancelMeeting as cancelMeetingUseCase, moveCase as moveCaseUseCase, moveOptions, prepareMeetingCancellation } from "../domain/move-case.js";
+import {
+  cancelMeeting as cancelMeetingUseCase,
+  moveCase as moveCaseUseCase,
+  moveOptions,
+  prepareMeetingCancellation,
+} from "../domain/move-case.js";
 import type { BotDeps } from "./bot-deps.js";
 import type { CardJson } from "./cards.js";
 import { caseRef } from "./forum-handlers.js";
@@ -26,7 +31,11 @@ export async function showMoveCase(ctx: TurnContext, deps: BotDeps, raw: unknown
 }
 
 /** The move form, again with an error and the coordinator's choice kept when a move failed. */
-async function moveForm(deps: BotDeps, turn: Turn<{ caseNo: number }>, form: { error?: string; selected?: string } = {}): Promise<CardJson | string> {
+async function moveForm(
+  deps: BotDeps,
+  turn: Turn<{ caseNo: number }>,
+  form: { error?: string; selected?: string } = {},
+): Promise<CardJson | string> {
   const outcome = await moveOptions(deps, { municipality: turn.municipality, caseNo: turn.data.caseNo, user: turn.user.aadObjectId });
   switch (outcome.kind) {
     case "unknown-case":

@@ -14,7 +14,10 @@ import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 const decideInput = z.object({
   caseNo: z.coerce.number().int().positive(),
   version: z.coerce.number().int().positive(),
-  decision: z.union([z.enum(DECISIONS), z.literal("")]).optional().default(""),
+  decision: z
+    .union([z.enum(DECISIONS), z.literal("")])
+    .optional()
+    .default(""),
   socialCaseworker: z.string().max(100).optional().default(""),
   note: z.string().max(20_000).optional().default(""),
 });
@@ -56,7 +59,9 @@ export async function decideCase(ctx: TurnContext, deps: BotDeps, raw: unknown):
     case "not-allowed":
       return caseInForumCard(view, outcome.record, { banner: TEXT.decisionNotAllowed });
     case "not-allowed-now":
-      return caseInForumCard(view, outcome.record, { banner: outcome.record.state === "withdrawn" ? TEXT.caseWithdrawnBanner : TEXT.decisionNotNow });
+      return caseInForumCard(view, outcome.record, {
+        banner: outcome.record.state === "withdrawn" ? TEXT.caseWithdrawnBanner : TEXT.decisionNotNow,
+      });
     case "no-free-meeting":
       return caseInForumCard(view, outcome.record, { banner: TEXT.postponeNoMeeting, values });
   }
@@ -90,7 +95,10 @@ export async function addInformation(ctx: TurnContext, deps: BotDeps, raw: unkno
     case "added":
       return TEXT.informationAdded(outcome.record.reference, caseMeetingText(view, outcome.record));
     case "invalid":
-      return decisionForCaseworkerCard(view, outcome.record, "raiser", { information: data.information, error: TEXT.decisionFieldError[outcome.error] });
+      return decisionForCaseworkerCard(view, outcome.record, "raiser", {
+        information: data.information,
+        error: TEXT.decisionFieldError[outcome.error],
+      });
     case "no-free-meeting":
       return decisionForCaseworkerCard(view, outcome.record, "raiser", { information: data.information, error: TEXT.noFreeMeeting });
   }

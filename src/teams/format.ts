@@ -75,7 +75,9 @@ export function caseMeetingText(view: ViewContext, record: Pick<CaseRecord, "sta
 export function decisionText(municipality: Municipality, record: Pick<CaseRecord, "decision" | "socialCaseworker">): string {
   if (!record.decision) return "";
   const label = TEXT.decisionLabel[record.decision];
-  return record.decision === "start" && record.socialCaseworker ? TEXT.visitatedTo(label, personName(municipality, record.socialCaseworker)) : label;
+  return record.decision === "start" && record.socialCaseworker
+    ? TEXT.visitatedTo(label, personName(municipality, record.socialCaseworker))
+    : label;
 }
 
 /** "Hanne Lund, 25.11.2026 kl. 14.12" */
@@ -109,15 +111,25 @@ export function bostotteReasonText(municipality: Municipality, kind: BostotteKin
  * termination, who decided and when. `citizen` is what stands for the citizen (masked or
  * full CPR), or nothing where no CPR may be shown (a forum channel).
  */
-export function bostotteFacts(view: ViewContext, record: BostotteRecord, citizen: { title: string; value: string } | undefined): { title: string; value: string }[] {
+export function bostotteFacts(
+  view: ViewContext,
+  record: BostotteRecord,
+  citizen: { title: string; value: string } | undefined,
+): { title: string; value: string }[] {
   const { municipality } = view;
   const d = record.decision;
   const f = BOSTOTTE_TEXT.fact;
   const facts: { title: string; value: string }[] = citizen ? [citizen] : [];
-  facts.push({ title: f.kind, value: BOSTOTTE_TEXT.kindLabel[d.kind] }, { title: f.legalBasis, value: BOSTOTTE_TEXT.legalBasis[d.legalBasis] });
+  facts.push(
+    { title: f.kind, value: BOSTOTTE_TEXT.kindLabel[d.kind] },
+    { title: f.legalBasis, value: BOSTOTTE_TEXT.legalBasis[d.legalBasis] },
+  );
   if (d.kind === "bevilling") {
     facts.push({ title: f.hours, value: BOSTOTTE_TEXT.hoursText(d.frame.hours, d.frame.per) });
-    facts.push({ title: f.period, value: BOSTOTTE_TEXT.periodText(isoDateText(d.frame.from), d.frame.to ? isoDateText(d.frame.to) : undefined) });
+    facts.push({
+      title: f.period,
+      value: BOSTOTTE_TEXT.periodText(isoDateText(d.frame.from), d.frame.to ? isoDateText(d.frame.to) : undefined),
+    });
     if (d.frame.review) facts.push({ title: f.review, value: isoDateText(d.frame.review) });
   } else {
     if (d.kind === "ophoer") facts.push({ title: f.endDate, value: isoDateText(d.endDate) });

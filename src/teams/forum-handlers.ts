@@ -94,5 +94,7 @@ export async function showStatus(ctx: TurnContext, deps: BotDeps): Promise<void>
   const outcome = await outboxStatus(deps, { municipality: read.turn.municipality, user: read.turn.user.aadObjectId });
   if (outcome.kind === "not-administrator") return void (await ctx.sendActivity(TEXT.statusOnlyAdministrators));
   const { count, oldestAt } = outcome.parked;
-  await ctx.sendActivity(count === 0 || !oldestAt ? TEXT.statusAllDelivered : TEXT.statusParked(count, dateTimeText(oldestAt, deps.timeZone)));
+  await ctx.sendActivity(
+    count === 0 || !oldestAt ? TEXT.statusAllDelivered : TEXT.statusParked(count, dateTimeText(oldestAt, deps.timeZone)),
+  );
 }

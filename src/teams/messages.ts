@@ -56,8 +56,7 @@ export const TEXT = {
   nextStepRaised: "Du får besked her i chatten, hvis sagen flyttes, og når forummet har truffet en beslutning.",
   booked: (_forum: string, deadline: string) => `Dagsordenen sendes ud i forummets kanal ${deadline}.`,
   acuteRaised: (forum: string) => `Sagen er akut og er sendt til ${forum} med det samme; koordinatorerne får besked.`,
-  meetingsFull: (dates: string[]) =>
-    `Mødet ${dates.join(", ")} var fuldt, så sagen er sat på det næste møde med en ledig plads.`,
+  meetingsFull: (dates: string[]) => `Mødet ${dates.join(", ")} var fuldt, så sagen er sat på det næste møde med en ledig plads.`,
   noFreeMeeting:
     "Sagen er ikke sendt: alle forummets kommende møder er fulde. Det, du har skrevet, er bevaret. Kontakt koordinatorerne, eller send sagen som akut, hvis den ikke kan vente.",
   unknownCase: "Sagen findes ikke (længere). Intet er ændret.",
@@ -67,14 +66,16 @@ export const TEXT = {
   agendaNoMeeting: (forum: string) => `${forum} har ingen kommende møder i kalenderen.`,
   nextStepNoChannel: (forum: string) =>
     `${forum} har endnu ingen kanal i Teams, så koordinatorerne kan ikke se sagen dér endnu. Bed jeres Sparring-administrator skrive "@Sparring tilknyt forum" i forummets kanal. Sagen er gemt — der går intet tabt.`,
-  bindOnlyInChannel: "Et forum tilknyttes i den kanal, hvor forummets sager skal vises: skriv @Sparring tilknyt forum unge (eller voksne) dér.",
+  bindOnlyInChannel:
+    "Et forum tilknyttes i den kanal, hvor forummets sager skal vises: skriv @Sparring tilknyt forum unge (eller voksne) dér.",
   bindNotAdministrator: "Kun en Sparring-administrator kan tilknytte en kanal til et forum. Intet er ændret.",
   bindUnknownForum: (typed: string, choices: string) =>
-    typed ? `Jeg kender ikke forummet "${typed}". Skriv tilknyt forum ${choices}.` : `Skriv hvilket forum kanalen er til: tilknyt forum ${choices}.`,
+    typed
+      ? `Jeg kender ikke forummet "${typed}". Skriv tilknyt forum ${choices}.`
+      : `Skriv hvilket forum kanalen er til: tilknyt forum ${choices}.`,
   bound: (forum: string, replaced: boolean) =>
     `Kanalen er nu tilknyttet ${forum}.${replaced ? " Den erstatter forummets tidligere kanal." : ""} Forummets sager og dagsordener vises her.`,
-  acuteAlert: (reference: string, forum: string) =>
-    `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt.`,
+  acuteAlert: (reference: string, forum: string) => `AKUT: sag ${reference} er sendt til ${forum} og skal vurderes hurtigst muligt.`,
   onlyCoordinators: "Kun forummets koordinatorer kan gøre det. Intet er ændret.",
   notBooked: "Sagen er ikke booket til et møde (den er akut eller afgjort), så den kan ikke flyttes.",
   chooseMeeting: "Vælg det møde, sagen skal flyttes til.",
@@ -89,7 +90,8 @@ export const TEXT = {
     `${moved} ${moved === 1 ? "sag er flyttet" : "sager er flyttet"}, og sagsbehandlerne har fået besked.${unplaced > 0 ? ` ${unplaced} kunne ikke placeres — de står stadig på listen og prøves igen.` : ""}`,
   agendaPreliminary: (deadline: string) => `Foreløbig dagsorden: den sendes ud ${deadline}, og sager kan stadig komme på.`,
   agendaLate: "Dagsordenen kommer for sent: Sparring var ikke i drift ved fristen.",
-  caseMoved: (reference: string, meeting: string, reason: MoveReason) => `Din sag ${reference} er flyttet ${MOVE_REASONS[reason]}. Nyt møde: ${meeting}.`,
+  caseMoved: (reference: string, meeting: string, reason: MoveReason) =>
+    `Din sag ${reference} er flyttet ${MOVE_REASONS[reason]}. Nyt møde: ${meeting}.`,
   stateText: {
     booked: "Booket til møde",
     acute: "Akut",
@@ -116,18 +118,27 @@ export const TEXT = {
   alreadyDecided: (by: string, when: string) => `Beslutningen var allerede truffet af ${by}, ${when}. Intet er ændret.`,
   decisionNotNow: "Sagen kan ikke afgøres i sin nuværende tilstand. Intet er ændret.",
   postponeNoMeeting: "Der er ingen kommende møder med ledig plads, så sagen kan ikke udsættes. Intet er ændret.",
-  decisionTitle: { raiser: "Forummet har truffet en beslutning", "social-caseworker": "En sag er visiteret til dig" } satisfies Record<DecisionAudience, string>,
+  decisionTitle: { raiser: "Forummet har truffet en beslutning", "social-caseworker": "En sag er visiteret til dig" } satisfies Record<
+    DecisionAudience,
+    string
+  >,
   /** The label above the decision's note, for the raising caseworker. */
-  decisionNoteLabel: { start: "", "no-basis": "Begrundelse", "more-information": "Forummet mangler", postpone: "" } satisfies Record<DecisionKind, string>,
+  decisionNoteLabel: { start: "", "no-basis": "Begrundelse", "more-information": "Forummet mangler", postpone: "" } satisfies Record<
+    DecisionKind,
+    string
+  >,
   visitatedTo: (label: string, social: string) => `${label} — visiteret til ${social}`,
   nextStepAfter: {
-    start: (social: string) => `Sagen er visiteret til ${social} i myndighedsafdelingen. I aftaler den fælles plan, før borgeren inddrages.`,
+    start: (social: string) =>
+      `Sagen er visiteret til ${social} i myndighedsafdelingen. I aftaler den fælles plan, før borgeren inddrages.`,
     "no-basis": () => "Sagen er afsluttet i sparringsforum.",
     "more-information": () => "Tilføj oplysningerne herunder; så kommer sagen på dagsordenen til næste møde med ledig plads.",
     postpone: () => "",
   } satisfies Record<DecisionKind, (social: string) => string>,
-  nextStepSocial: (raiser: string) => `Sagen er rejst af ${raiser}. I aftaler den fælles plan sammen, før borgeren inddrages. Se borgerens oplysninger med Vis detaljer.`,
-  informationAdded: (reference: string, meeting: string) => `Tak. Oplysningerne er tilføjet sag ${reference}, og sagen er sat på mødet ${meeting}.`,
+  nextStepSocial: (raiser: string) =>
+    `Sagen er rejst af ${raiser}. I aftaler den fælles plan sammen, før borgeren inddrages. Se borgerens oplysninger med Vis detaljer.`,
+  informationAdded: (reference: string, meeting: string) =>
+    `Tak. Oplysningerne er tilføjet sag ${reference}, og sagen er sat på mødet ${meeting}.`,
   informationNotAwaited: "Forummet venter ikke på oplysninger i denne sag (længere). Intet er ændret.",
   onlyRaiserAddsInformation: "Kun sagsbehandleren, der rejste sagen, kan tilføje oplysninger.",
 
@@ -142,7 +153,8 @@ export const TEXT = {
   statusAllDelivered: "Status: alle beskeder fra Sparring er leveret. Ingen venter på en modtager, der ikke kan nås.",
   statusParked: (count: number, oldest: string) =>
     `Status: ${count} ${count === 1 ? "besked kunne" : "beskeder kunne"} ikke leveres, fordi modtageren har blokeret Sparring eller samtalen ikke findes længere. Den ældste er fra ${oldest}. Beskederne er gemt — ingen er tabt — og tælles med i ledernes overblik. Bed modtagerne åbne Sparring i Teams igen.`,
-  movedToForum: (forum: string, meeting: string) => `Sagen er flyttet til ${forum}, fordi borgeren har skiftet målgruppe. Nyt møde: ${meeting}.`,
+  movedToForum: (forum: string, meeting: string) =>
+    `Sagen er flyttet til ${forum}, fordi borgeren har skiftet målgruppe. Nyt møde: ${meeting}.`,
   greeting: (name: string) => (name ? `Hej ${name}! Jeg er Sparring.` : "Hej! Jeg er Sparring."),
 
   meetingAcute: "Akut — drøftes hurtigst muligt, uden for mødekalenderen",
@@ -167,11 +179,18 @@ const BOSTOTTE_HOURS_PER = { week: "om ugen", month: "om måneden" } satisfies R
 
 /** Bostøtte (SPEC §7): what the social caseworker's form and the employment caseworker's message say. */
 export const BOSTOTTE_TEXT = {
-  kindTitle: { bevilling: "Bostøtte bevilget", afslag: "Bostøtte afslået", ophoer: "Bostøtte ophører" } satisfies Record<BostotteKind, string>,
+  kindTitle: { bevilling: "Bostøtte bevilget", afslag: "Bostøtte afslået", ophoer: "Bostøtte ophører" } satisfies Record<
+    BostotteKind,
+    string
+  >,
   kindLabel: BOSTOTTE_TEXT_KIND,
-  formTitle: { bevilling: "Bostøtte: bevilling", afslag: "Bostøtte: afslag", ophoer: "Bostøtte: ophør" } satisfies Record<BostotteKind, string>,
+  formTitle: { bevilling: "Bostøtte: bevilling", afslag: "Bostøtte: afslag", ophoer: "Bostøtte: ophør" } satisfies Record<
+    BostotteKind,
+    string
+  >,
   formIntro: {
-    bevilling: "Bevillingsrammen: hjemmel, timer, periode (til-dato eller revurdering) og formål. Jobcenteret/ungeindsatsen får rammen at vide.",
+    bevilling:
+      "Bevillingsrammen: hjemmel, timer, periode (til-dato eller revurdering) og formål. Jobcenteret/ungeindsatsen får rammen at vide.",
     afslag: "Afslaget med årsag. Et afslag giver ofte en reaktion hos borgeren, som påvirker beskæftigelsessagen.",
     ophoer: "Hvornår bostøtten ophører, og hvorfor. Ophør giver ofte en reaktion hos borgeren, som påvirker beskæftigelsessagen.",
   } satisfies Record<BostotteKind, string>,
@@ -201,21 +220,27 @@ export const BOSTOTTE_TEXT = {
   } satisfies Record<BostotteFieldErrorCode, string>,
   formHasErrors: "Afgørelsen er ikke registreret. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.",
   onlySocialCaseworkers: "Kun sagsbehandlere i myndighedsafdelingen registrerer afgørelser om bostøtte. Intet er registreret.",
-  storageDown: "Sparring kunne ikke gemme afgørelsen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk på knappen igen om lidt.",
+  storageDown:
+    "Sparring kunne ikke gemme afgørelsen lige nu, fordi lageret ikke svarer. Det, du har skrevet, er bevaret — tryk på knappen igen om lidt.",
   conflict: "Formularen er allerede brugt til en anden afgørelse. Skriv **bostøtte** for at få en ny formular. Intet er ændret.",
   expiredForm: "Formularen kunne ikke læses. Skriv **bostøtte** for at få en ny formular.",
   recordedTitle: (kind: BostotteKind) => `Registreret: ${BOSTOTTE_TEXT_KIND[kind].toLowerCase()} af bostøtte`,
   toldCaseworkers: (count: number) =>
-    count === 1 ? "Borgerens sagsbehandler i beskæftigelsen har fået besked." : `Borgerens ${count} sagsbehandlere i beskæftigelsen har fået besked.`,
+    count === 1
+      ? "Borgerens sagsbehandler i beskæftigelsen har fået besked."
+      : `Borgerens ${count} sagsbehandlere i beskæftigelsen har fået besked.`,
   toldForum: (forum: string) =>
     `Ingen sagsbehandler i beskæftigelsen følger borgeren eller har en sag om borgeren, så ${forum}s kanal har fået besked — uden CPR-nummer og tekst.`,
   noticeIntro: {
     bevilling: "Myndighedsafdelingen har bevilget bostøtte til en borger, du følger eller har en sag om. Her er bevillingsrammen.",
-    afslag: "Myndighedsafdelingen har givet afslag på bostøtte til en borger, du følger eller har en sag om. Afslag giver ofte en reaktion hos borgeren.",
-    ophoer: "Myndighedsafdelingen stopper bostøtten til en borger, du følger eller har en sag om. Ophør giver ofte en reaktion hos borgeren.",
+    afslag:
+      "Myndighedsafdelingen har givet afslag på bostøtte til en borger, du følger eller har en sag om. Afslag giver ofte en reaktion hos borgeren.",
+    ophoer:
+      "Myndighedsafdelingen stopper bostøtten til en borger, du følger eller har en sag om. Ophør giver ofte en reaktion hos borgeren.",
   } satisfies Record<BostotteKind, string>,
   detailsTitle: (kind: BostotteKind) => `Afgørelse om bostøtte: ${BOSTOTTE_TEXT_KIND[kind].toLowerCase()}`,
-  detailsRefused: "Du har ikke adgang til afgørelsen. Kun borgerens sagsbehandlere, den der registrerede den, og — når forummet fik besked — forummets koordinatorer kan se den. Forsøget er logget.",
+  detailsRefused:
+    "Du har ikke adgang til afgørelsen. Kun borgerens sagsbehandlere, den der registrerede den, og — når forummet fik besked — forummets koordinatorer kan se den. Forsøget er logget.",
   unknownDecision: "Afgørelsen findes ikke (længere).",
   fact: {
     citizen: "Borger",
@@ -260,12 +285,14 @@ export const FOLLOW_TEXT = {
     "reason.unknown": "Vælg en årsag fra listen.",
   },
   formHasErrors: "Du følger ikke borgeren endnu. Ret det markerede — det, du har skrevet, er bevaret.",
-  followed: (masked: string) => `Du følger nu borgeren ${masked}. Du får besked her, når myndighedsafdelingen bevilger, afslår eller stopper bostøtte.`,
+  followed: (masked: string) =>
+    `Du følger nu borgeren ${masked}. Du får besked her, når myndighedsafdelingen bevilger, afslår eller stopper bostøtte.`,
   alreadyFollowing: (masked: string) => `Du følger allerede borgeren ${masked}. Intet er ændret.`,
   tooManyFollowers: "Borgeren har allerede det største antal følgere, Sparring tillader. Intet er ændret.",
   onlyCaseworkers: "Kun sagsbehandlere i jobcenteret og ungeindsatsen kan følge borgere. Intet er ændret.",
   listSummary: (count: number) => `Du følger ${count} ${count === 1 ? "borger" : "borgere"}, nyeste først.`,
-  listSummaryCut: (count: number, shown: number) => `Du følger ${count === 100 ? "100 eller flere" : count} borgere; her er de ${shown} nyeste.`,
+  listSummaryCut: (count: number, shown: number) =>
+    `Du følger ${count === 100 ? "100 eller flere" : count} borgere; her er de ${shown} nyeste.`,
   notFollowing: "Du følger ikke den borger. Skriv **følger** for at se, hvem du følger.",
   unfollowQuestion: (masked: string) => `Stop med at følge ${masked}? Vælg hvorfor — det bliver logget.`,
   unfollowed: "Du følger ikke længere borgeren og får ikke flere beskeder om bostøtte.",
@@ -279,12 +306,14 @@ export const FOLLOW_TEXT = {
   handOverChoose: "Vælg en kollega fra listen.",
   handOverNotCaseworker: "Den valgte er ikke sagsbehandler i jobcenteret eller ungeindsatsen. Vælg en anden.",
   handOverStale: "Sagen er ændret, siden du åbnede den. Her er den, som den er nu — vælg igen.",
-  handedOver: (reference: string, to: string) => `Sag ${reference} er givet videre til ${to}. ${to}, myndighedsafdelingen og forummets kanal får besked.`,
+  handedOver: (reference: string, to: string) =>
+    `Sag ${reference} er givet videre til ${to}. ${to}, myndighedsafdelingen og forummets kanal får besked.`,
   alreadyHandedOver: (reference: string, to: string) => `Sag ${reference} er allerede givet videre til ${to}. Intet er ændret.`,
   caseworkerChange: {
     "new-caseworker": (reference: string) =>
       `Du har overtaget sag ${reference}. Den står nu i **mine sager**, og du får besked om forummets beslutninger og om bostøtte.`,
-    "previous-caseworker": (reference: string, next: string) => `Sag ${reference} er givet videre til ${next}. Du får ikke længere besked om den.`,
+    "previous-caseworker": (reference: string, next: string) =>
+      `Sag ${reference} er givet videre til ${next}. Du får ikke længere besked om den.`,
     "social-caseworker": (reference: string, next: string) => `Sag ${reference} har fået en ny sagsbehandler i beskæftigelsen: ${next}.`,
   },
 };
@@ -545,7 +574,8 @@ export const OVERVIEW_TEXT = {
   notANumber: (typed: string) =>
     `"${typed}" er ikke et antal dage. Skriv fx \`overblik\` (de seneste 7 dage) eller \`overblik 30\` (1–365 dage).`,
   outOfRange: (typed: string) => `Overblikket kan vise fra 1 til 365 dage, ikke ${typed}. Skriv fx \`overblik 30\`.`,
-  subscribed: (when: string) => `Du abonnerer nu på overblikket. Det kommer ${when} i din chat med Sparring. Skriv \`afmeld overblik\` for at stoppe.`,
+  subscribed: (when: string) =>
+    `Du abonnerer nu på overblikket. Det kommer ${when} i din chat med Sparring. Skriv \`afmeld overblik\` for at stoppe.`,
   alreadySubscribed: (when: string) => `Du abonnerer allerede på overblikket; det kommer ${when}.`,
   unsubscribed: "Du abonnerer ikke længere på overblikket. Skriv `abonnér på overblik` for at få det igen.",
   notSubscribed: "Du abonnerede ikke på overblikket, så intet er ændret.",
@@ -558,7 +588,16 @@ export const OVERVIEW_TEXT = {
   guard: (threshold: number) =>
     `Tal fra 1 til ${threshold - 1} vises som "<${threshold}", og et tal mere skjules ("≥${threshold}"), hvor det ellers kunne regnes ud.`,
   forumsHeading: "Sager pr. forum",
-  forumLine: (f: { raised: string; acute: string; start: string; noBasis: string; moreInfo: string; postpone: string; pending: string; moved: string }) =>
+  forumLine: (f: {
+    raised: string;
+    acute: string;
+    start: string;
+    noBasis: string;
+    moreInfo: string;
+    postpone: string;
+    pending: string;
+    moved: string;
+  }) =>
     `Oprettet ${f.raised} (akut ${f.acute}) · start ${f.start} · ikke grundlag ${f.noBasis} · mere info ${f.moreInfo} · udsæt ${f.postpone} · venter ${f.pending} · flyttet ${f.moved}`,
   total: "I alt",
   durationsHeading: "Tid fra oprettet til afgjort",
@@ -572,7 +611,8 @@ export const OVERVIEW_TEXT = {
   weeksChart: "Afgørelser pr. uge",
   monthsChart: "Afgørelser pr. måned",
   week: (w: string) => `uge ${Number(w.slice(6))}`,
-  month: (m: string) => `${["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"][Number(m.slice(5)) - 1]} ${m.slice(2, 4)}`,
+  month: (m: string) =>
+    `${["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"][Number(m.slice(5)) - 1]} ${m.slice(2, 4)}`,
   decisions: { start: "Start sag", "no-basis": "Ikke grundlag", "more-information": "Mere information", postpone: "Udsæt" },
   agendaChart: "Belastning af de kommende møder",
   booked: "Booket",
@@ -582,13 +622,22 @@ export const OVERVIEW_TEXT = {
     cancelled ? "aflyst" : `${booked} af ${capacity} pladser${booked >= capacity ? " — fuldt" : ""}`,
   noMeetings: "Ingen kommende møder i kalenderen.",
   bostotteHeading: "Bostøtte",
-  bostotte: { bevilling: "Bevillinger", afslag: "Afslag", ophoer: "Ophør", caseworker: "Nåede en sagsbehandler", forum: "Gik til forumkanalen" },
+  bostotte: {
+    bevilling: "Bevillinger",
+    afslag: "Afslag",
+    ophoer: "Ophør",
+    caseworker: "Nåede en sagsbehandler",
+    forum: "Gik til forumkanalen",
+  },
   plansHeading: "Fælles planer",
-  plansNotRecorded: "Planernes forløb (aftalt, aktiv, opfølgninger til tiden eller forsinket) registreres endnu ikke til overblikket; tallene kommer, når planerne skriver deres hændelser.",
+  plansNotRecorded:
+    "Planernes forløb (aftalt, aktiv, opfølgninger til tiden eller forsinket) registreres endnu ikke til overblikket; tallene kommer, når planerne skriver deres hændelser.",
   plans: { agreed: "Aftalt", active: "Aktive", onTime: "Opfølgninger til tiden", overdue: "Opfølgninger forsinket" },
-  parked: (count: number) => (count === 0 ? "Alle beskeder fra Sparring er leveret." : `${count} besked(er) kunne ikke leveres og er parkeret (se \`status\`).`),
+  parked: (count: number) =>
+    count === 0 ? "Alle beskeder fra Sparring er leveret." : `${count} besked(er) kunne ikke leveres og er parkeret (se \`status\`).`,
   populationHeading: "Borgere i perioden (som Tabel 1)",
   populationColumns: { group: "Alder", joint: "Fælles sag", employment: "Beskæftigelse", open: "Stadig åben", total: "I alt" },
   ageGroups: { "15-17": "15–17 år", "18-29": "18–29 år", "30+": "30 år og ældre" },
-  populationNote: "Fælles sag: startet i myndighedsafdelingen. Beskæftigelse: ikke grundlag for tværgående sag. Stadig åben: oprettet i perioden og ikke afgjort.",
+  populationNote:
+    "Fælles sag: startet i myndighedsafdelingen. Beskæftigelse: ikke grundlag for tværgående sag. Stadig åben: oprettet i perioden og ikke afgjort.",
 };

@@ -19,7 +19,11 @@ export interface OutboxDispatcherDeps {
   /** Undefined when there is nothing to send any more (e.g. the case was deleted). */
   render(notification: OutboxMessage): Promise<RenderedNotification | undefined>;
   adapter: {
-    continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void>;
+    continueConversationAsync(
+      botAppId: string,
+      reference: Partial<ConversationReference>,
+      logic: (ctx: TurnContext) => Promise<void>,
+    ): Promise<void>;
   };
   /** Empty locally: the Playground accepts anonymous proactive messages. */
   botAppId: string;
@@ -222,4 +226,3 @@ async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
     clearTimeout(timer);
   }
 }
-

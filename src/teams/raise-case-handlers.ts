@@ -58,7 +58,11 @@ export async function rememberChat(ctx: TurnContext, deps: BotDeps): Promise<voi
 
 async function remember(ctx: TurnContext, deps: BotDeps, turn: Turn<unknown>): Promise<void> {
   if (!turn.user.aadObjectId) return;
-  const saved = await rememberPersonalChat(deps, { municipality: turn.municipality, user: turn.user.aadObjectId, reference: conversationReference(ctx) });
+  const saved = await rememberPersonalChat(deps, {
+    municipality: turn.municipality,
+    user: turn.user.aadObjectId,
+    reference: conversationReference(ctx),
+  });
   // Not worth failing the user's turn: the address is saved again on their next message.
   if (saved.kind === "not-saved") deps.logger.warn({ err: saved.error }, "could not save the personal chat address");
 }
@@ -130,7 +134,12 @@ export async function withdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown
   const read = readTurn(ctx, deps, withdrawInput, raw, TEXT.unknownCase);
   if (!read.ok) return read.answer;
   const { municipality, user, data } = read.turn;
-  const outcome = await withdrawCaseUseCase(deps, { municipality, caseNo: data.caseNo, expectedVersion: data.version, user: user.aadObjectId });
+  const outcome = await withdrawCaseUseCase(deps, {
+    municipality,
+    caseNo: data.caseNo,
+    expectedVersion: data.version,
+    user: user.aadObjectId,
+  });
   switch (outcome.kind) {
     case "withdrawn":
       deps.logger.info({ tenant: municipality.tenantId, caseNo: data.caseNo }, "case withdrawn");
@@ -186,7 +195,10 @@ export async function handOverCase(ctx: TurnContext, deps: BotDeps, raw: unknown
     case "already-handed-over":
       return FOLLOW_TEXT.alreadyHandedOver(outcome.reference, escapeMarkdown(outcome.raisedByName));
     case "not-caseworker":
-      return handOverCaseCard(municipality, outcome.record, user.aadObjectId, { selected: data.to, error: FOLLOW_TEXT.handOverNotCaseworker });
+      return handOverCaseCard(municipality, outcome.record, user.aadObjectId, {
+        selected: data.to,
+        error: FOLLOW_TEXT.handOverNotCaseworker,
+      });
     case "stale":
       return handOverCaseCard(municipality, outcome.record, user.aadObjectId, { selected: data.to, error: FOLLOW_TEXT.handOverStale });
     case "not-allowed":
@@ -198,7 +210,13 @@ export async function handOverCase(ctx: TurnContext, deps: BotDeps, raw: unknown
   }
 }
 
-async function showHandOverForm(deps: BotDeps, municipality: Municipality, caseNo: number, user: string, form: { error: string }): Promise<CardJson | string> {
+async function showHandOverForm(
+  deps: BotDeps,
+  municipality: Municipality,
+  caseNo: number,
+  user: string,
+  form: { error: string },
+): Promise<CardJson | string> {
   const outcome = await prepareHandOver(deps, { municipality, caseNo, user });
   return outcome.kind === "choose" ? handOverCaseCard(municipality, outcome.record, user, form) : TEXT.unknownCase;
 }

@@ -21,7 +21,11 @@ import { isManager, overviewReport } from "../domain/overview-use-cases.js";
 import { overviewCard } from "./views/overview.js";
 
 /** Where a notification goes: the conversation saved at binding or installation. */
-export async function resolveTarget(deps: BotDeps, tenantId: string, target: NotificationTarget): Promise<Partial<ConversationReference> | undefined> {
+export async function resolveTarget(
+  deps: BotDeps,
+  tenantId: string,
+  target: NotificationTarget,
+): Promise<Partial<ConversationReference> | undefined> {
   const address =
     target.kind === "forum-channel"
       ? await deps.addresses.forumChannel(tenantId, target.forumId)
@@ -109,7 +113,9 @@ export async function renderNotification(deps: BotDeps, message: OutboxMessage):
     case "following-handed-over": {
       const links = await deps.citizens.links(message.tenantId, content.citizenId);
       if (!links) return undefined;
-      return { activity: MessageFactory.text(FOLLOW_TEXT.followingHandedOver(maskCpr(links.cprDigits), personName(municipality, content.from))) };
+      return {
+        activity: MessageFactory.text(FOLLOW_TEXT.followingHandedOver(maskCpr(links.cprDigits), personName(municipality, content.from))),
+      };
     }
     case "overview": {
       // Only to someone who is still a manager; the figures are those of the scheduled period, whenever it is sent.

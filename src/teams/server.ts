@@ -20,7 +20,10 @@ const activityEnvelope = z
     type: z.string().min(1),
     serviceUrl: z.string().url(),
     conversation: z.object({ id: z.string().min(1), tenantId: z.string().optional() }).passthrough(),
-    channelData: z.object({ tenant: z.object({ id: z.string() }).partial().optional() }).passthrough().optional(),
+    channelData: z
+      .object({ tenant: z.object({ id: z.string() }).partial().optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
@@ -136,7 +139,12 @@ async function sendReadiness(res: ServerResponse, o: GatedHostOptions): Promise<
 /** Runs `work` as a request in flight, or answers 503 with Retry-After while draining. */
 async function gated(res: ServerResponse, gate: RequestGate, work: () => Promise<void>): Promise<void> {
   if (!gate.enter()) {
-    return send(res, 503, { error: "shutting down, try again" }, { "retry-after": String(DRAINING_RETRY_AFTER_SECONDS), connection: "close" });
+    return send(
+      res,
+      503,
+      { error: "shutting down, try again" },
+      { "retry-after": String(DRAINING_RETRY_AFTER_SECONDS), connection: "close" },
+    );
   }
   try {
     await work();

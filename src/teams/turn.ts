@@ -28,13 +28,22 @@ export type ReadTurn<T> = { ok: true; turn: Turn<T> } | { ok: false; answer: str
  * not parse is answered with `invalid` — card data carries only ids, so a failure means an
  * old or tampered card.
  */
-export function readTurn<S extends z.ZodTypeAny>(ctx: TurnContext, deps: BotDeps, schema: S, raw: unknown, invalid: string): ReadTurn<z.infer<S>> {
+export function readTurn<S extends z.ZodTypeAny>(
+  ctx: TurnContext,
+  deps: BotDeps,
+  schema: S,
+  raw: unknown,
+  invalid: string,
+): ReadTurn<z.infer<S>> {
   const municipality = deps.municipalities.get(tenantOf(ctx) ?? "");
   if (!municipality) return { ok: false, answer: TEXT.unknownTenant };
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, answer: invalid };
   const user = { aadObjectId: ctx.activity.from?.aadObjectId ?? "", name: ctx.activity.from?.name ?? "" };
-  return { ok: true, turn: { municipality, user, data: parsed.data, view: { municipality, timeZone: deps.timeZone, calendar: deps.calendar } } };
+  return {
+    ok: true,
+    turn: { municipality, user, data: parsed.data, view: { municipality, timeZone: deps.timeZone, calendar: deps.calendar } },
+  };
 }
 
 export function tenantOf(ctx: TurnContext): string | undefined {

@@ -22,7 +22,10 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     formError: "Sagen er ikke sendt.",
     values: { cpr: "610190-4321", health: long, social: long, question: long, department: "Jobcenter", acute: "true", acuteReason: long },
     errors: { cpr: "Fejl", health: "Fejl", social: "Fejl", question: "Fejl", department: "Fejl", acuteReason: "Fejl" },
-    departments: [{ title: "Jobcenter", value: "Jobcenter" }, { title: "Ungeindsatsen", value: "Ungeindsatsen" }],
+    departments: [
+      { title: "Jobcenter", value: "Jobcenter" },
+      { title: "Ungeindsatsen", value: "Ungeindsatsen" },
+    ],
   },
   "case-raised": {
     reference: "SP-0001",
@@ -111,7 +114,10 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     meetingText: "onsdag 25. november 2026 kl. 14.10 (plads 2 af 3)",
     error: "Mødet er fuldt. Vælg et andet møde.",
     selected: "voksne:2026-12-09",
-    meetings: Array.from({ length: 6 }, (_, i) => ({ key: `voksne:2026-12-${10 + i}`, title: "onsdag 9. december 2026 kl. 14.00 — 3 ledige" })),
+    meetings: Array.from({ length: 6 }, (_, i) => ({
+      key: `voksne:2026-12-${10 + i}`,
+      title: "onsdag 9. december 2026 kl. 14.00 — 3 ledige",
+    })),
     moveCase: VERBS.moveCase,
     showCaseCard: VERBS.showCaseCard,
   },
@@ -246,7 +252,11 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
   "followed-citizens": {
     count: 100,
     summary: "Du følger 100 eller flere borgere; her er de 50 nyeste.",
-    citizens: Array.from({ length: 50 }, () => ({ maskedCpr: "610190-xxxx", purpose: "Igangværende beskæftigelsessag", since: "23.11.2026" })),
+    citizens: Array.from({ length: 50 }, () => ({
+      maskedCpr: "610190-xxxx",
+      purpose: "Igangværende beskæftigelsessag",
+      since: "23.11.2026",
+    })),
   },
   "unfollow-citizen": {
     citizenId: "c0ffee",
@@ -297,7 +307,8 @@ function actionsOf(card: unknown): { type: string; verb?: string }[] {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node && typeof node === "object") {
       const n = node as Record<string, unknown>;
-      if (typeof n["type"] === "string" && n["type"].startsWith("Action.")) found.push({ type: n["type"], verb: n["verb"] as string | undefined });
+      if (typeof n["type"] === "string" && n["type"].startsWith("Action."))
+        found.push({ type: n["type"], verb: n["verb"] as string | undefined });
       Object.values(n).forEach(walk);
     }
   };

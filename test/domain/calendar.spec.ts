@@ -27,7 +27,11 @@ const schedules: fc.Arbitrary<ForumSchedule> = fc.oneof(
   fc.constant(youth as ForumSchedule),
   fc.record({
     cadence: fc.oneof(
-      fc.record({ kind: fc.constant("weekly" as const), weekday: fc.integer({ min: 1, max: 5 }), time: fc.constantFrom("08:30", "13:00", "15:45") }),
+      fc.record({
+        kind: fc.constant("weekly" as const),
+        weekday: fc.integer({ min: 1, max: 5 }),
+        time: fc.constantFrom("08:30", "13:00", "15:45"),
+      }),
       fc.record({
         kind: fc.constant("biweekly" as const),
         weekday: fc.integer({ min: 1, max: 5 }),
@@ -59,7 +63,12 @@ describe("the adult forum (seed 001: Wednesday 14:00 in even weeks, agenda the M
     expect(local(first!.agendaDeadline).toISO()).toBe("2026-11-23T12:00:00.000+01:00");
     expect(local(first!.endsAt).toFormat("HH:mm")).toBe("14:30");
     expect(second!.date).toBe("2026-12-09");
-    expect([0, 1, 2, 3].map((i) => slotStart(first!, i) && local(slotStart(first!, i)!).toFormat("HH:mm"))).toEqual(["14:00", "14:10", "14:20", undefined]);
+    expect([0, 1, 2, 3].map((i) => slotStart(first!, i) && local(slotStart(first!, i)!).toFormat("HH:mm"))).toEqual([
+      "14:00",
+      "14:10",
+      "14:20",
+      undefined,
+    ]);
   });
 
   it("is closed for booking once Monday's 12:00 deadline has passed", () => {
@@ -109,7 +118,11 @@ describe("holidays and days off", () => {
 
   it("moves a deadline on a holiday to the previous working day", () => {
     // Meeting Sunday-after-Ascension? Use a Friday meeting 2026-05-15: 1 day before is Kristi himmelfartsdag (Thursday 14 May).
-    const friday: ForumSchedule = { ...youth, cadence: { kind: "weekly", weekday: 5, time: "10:00" }, agendaDeadline: { kind: "daysBefore", days: 1, time: "12:00" } };
+    const friday: ForumSchedule = {
+      ...youth,
+      cadence: { kind: "weekly", weekday: 5, time: "10:00" },
+      agendaDeadline: { kind: "daysBefore", days: 1, time: "12:00" },
+    };
     expect(agendaDeadlineFor(DateTime.fromISO("2026-05-15", { zone: ZONE }), friday).toISO()).toBe("2026-05-13T12:00:00.000+02:00");
     // Adult deadline "the Monday before" on 2. påskedag 2027 (29 March) moves to Friday 26 March? That is Langfredag: Thursday 25 is Skærtorsdag too → Wednesday 24.
     expect(agendaDeadlineFor(DateTime.fromISO("2027-03-31", { zone: ZONE }), adult).toISODate()).toBe("2027-03-24");
@@ -143,33 +156,40 @@ describe("daylight saving", () => {
 });
 
 describe("calendar properties", () => {
-  test.prop([schedules, instants, daysOff])("every meeting is on an allowed day at the configured local time, never on a day off", (schedule, from, off) => {
-    const meetings = upcomingMeetings("f", schedule, { from, count: 8, localDaysOff: off });
-    expect(meetings).toHaveLength(8);
-    let previous = from.getTime();
-    for (const m of meetings) {
-      const start = local(m.startsAt);
-      expect(m.startsAt.getTime()).toBeGreaterThan(previous);
-      previous = m.startsAt.getTime();
-      expect(start.weekday).toBe(schedule.cadence.weekday);
-      expect(start.toFormat("HH:mm")).toBe(schedule.cadence.time);
-      expect(start.toISODate()).toBe(m.date);
-      if (schedule.cadence.kind === "biweekly") expect(start.weekNumber % 2 === 0).toBe(schedule.cadence.isoWeekParity === "even");
-      if (schedule.cadence.kind === "monthly" && schedule.cadence.nth !== "last") expect(Math.ceil(start.day / 7)).toBe(schedule.cadence.nth);
-      expect(isDayOff(start, off)).toBe(false);
-      expect(m.capacity).toBe(Math.floor(schedule.durationMinutes / schedule.slotMinutes));
-    }
-  });
+  test.prop([schedules, instants, daysOff])(
+    "every meeting is on an allowed day at the configured local time, never on a day off",
+    (schedule, from, off) => {
+      const meetings = upcomingMeetings("f", schedule, { from, count: 8, localDaysOff: off });
+      expect(meetings).toHaveLength(8);
+      let previous = from.getTime();
+      for (const m of meetings) {
+        const start = local(m.startsAt);
+        expect(m.startsAt.getTime()).toBeGreaterThan(previous);
+        previous = m.startsAt.getTime();
+        expect(start.weekday).toBe(schedule.cadence.weekday);
+        expect(start.toFormat("HH:mm")).toBe(schedule.cadence.time);
+        expect(start.toISODate()).toBe(m.date);
+        if (schedule.cadence.kind === "biweekly") expect(start.weekNumber % 2 === 0).toBe(schedule.cadence.isoWeekParity === "even");
+        if (schedule.cadence.kind === "monthly" && schedule.cadence.nth !== "last")
+          expect(Math.ceil(start.day / 7)).toBe(schedule.cadence.nth);
+        expect(isDayOff(start, off)).toBe(false);
+        expect(m.capacity).toBe(Math.floor(schedule.durationMinutes / schedule.slotMinutes));
+      }
+    },
+  );
 
-  test.prop([schedules, instants, daysOff])("every deadline is before its meeting, on a working day at 12:00 local", (schedule, from, off) => {
-    for (const m of upcomingMeetings("f", schedule, { from, count: 6, localDaysOff: off })) {
-      const deadline = local(m.agendaDeadline);
-      expect(m.agendaDeadline.getTime()).toBeLessThan(m.startsAt.getTime());
-      expect(deadline.weekday).toBeLessThanOrEqual(5);
-      expect(isDayOff(deadline, off)).toBe(false);
-      expect(deadline.toFormat("HH:mm")).toBe("12:00");
-    }
-  });
+  test.prop([schedules, instants, daysOff])(
+    "every deadline is before its meeting, on a working day at 12:00 local",
+    (schedule, from, off) => {
+      for (const m of upcomingMeetings("f", schedule, { from, count: 6, localDaysOff: off })) {
+        const deadline = local(m.agendaDeadline);
+        expect(m.agendaDeadline.getTime()).toBeLessThan(m.startsAt.getTime());
+        expect(deadline.weekday).toBeLessThanOrEqual(5);
+        expect(isDayOff(deadline, off)).toBe(false);
+        expect(deadline.toFormat("HH:mm")).toBe("12:00");
+      }
+    },
+  );
 
   test.prop([schedules, instants])("booking never offers a meeting whose deadline has passed", (schedule, now) => {
     const open = openMeetingsForBooking("f", schedule, { now, count: 5 });
@@ -195,7 +215,9 @@ describe("calendar properties", () => {
 
   test.prop([schedules, instants])("meetingById recognises exactly the computed meetings", (schedule, from) => {
     for (const m of upcomingMeetings("f", schedule, { from, count: 4 })) expect(meetingById("f", schedule, m.date)).toEqual(m);
-    const dayAfter = local(upcomingMeetings("f", schedule, { from, count: 1 })[0]!.startsAt).plus({ days: 1 }).toISODate()!;
+    const dayAfter = local(upcomingMeetings("f", schedule, { from, count: 1 })[0]!.startsAt)
+      .plus({ days: 1 })
+      .toISODate()!;
     expect(meetingById("f", schedule, dayAfter)).toBeUndefined();
   });
 });

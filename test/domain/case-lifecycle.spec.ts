@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { CASE_EVENTS, CASE_STATES, canBeDecided, canBeWithdrawn, transition, type CaseEvent, type CaseState } from "../../src/domain/case-lifecycle.js";
+import {
+  CASE_EVENTS,
+  CASE_STATES,
+  canBeDecided,
+  canBeWithdrawn,
+  transition,
+  type CaseEvent,
+  type CaseState,
+} from "../../src/domain/case-lifecycle.js";
 
 /** The whole table, written out: every state × every event (SPEC §5). */
 const EXPECTED: Record<CaseState, Record<CaseEvent, CaseState | "case.already-decided" | "case.not-allowed-now">> = {

@@ -42,7 +42,15 @@ describe("validateDraft", () => {
 
   it("reports every wrong field at once", () => {
     const result = validateDraft(
-      { cpr: "12345678", health: "", social: "a\nb\nc\nd\ne\nf", question: "x".repeat(501), department: "Kantinen", acute: true, acuteReason: " " },
+      {
+        cpr: "12345678",
+        health: "",
+        social: "a\nb\nc\nd\ne\nf",
+        question: "x".repeat(501),
+        department: "Kantinen",
+        acute: true,
+        acuteReason: " ",
+      },
       municipality,
       meetingDay,
     );

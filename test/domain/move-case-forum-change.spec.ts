@@ -22,13 +22,22 @@ describe("a case that moves to another forum because the citizen changed target 
       by: "sparring",
       reason: "rolled-over",
     });
-    expect(outcome).toMatchObject({ kind: "moved", record: { forumId: "voksne", meetingKey: "voksne:2026-12-09", age: 30, channelActivityId: "" } });
+    expect(outcome).toMatchObject({
+      kind: "moved",
+      record: { forumId: "voksne", meetingKey: "voksne:2026-12-09", age: 30, channelActivityId: "" },
+    });
 
     const messages = ports.outbox.messages().filter((m) => m.dedupeKey.includes(`:v${record.version + 1}`));
     expect(messages.map((m) => [m.target, m.content])).toEqual(
       expect.arrayContaining([
-        [{ kind: "forum-channel", forumId: "voksne" }, { kind: "case-card", caseNo: record.caseNo, mode: "post" }],
-        [{ kind: "forum-channel", forumId: "unge" }, { kind: "case-card-moved-away", caseNo: record.caseNo, activityId: "youth-card-1", toForumId: "voksne" }],
+        [
+          { kind: "forum-channel", forumId: "voksne" },
+          { kind: "case-card", caseNo: record.caseNo, mode: "post" },
+        ],
+        [
+          { kind: "forum-channel", forumId: "unge" },
+          { kind: "case-card-moved-away", caseNo: record.caseNo, activityId: "youth-card-1", toForumId: "voksne" },
+        ],
       ]),
     );
   });

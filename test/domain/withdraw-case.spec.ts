@@ -20,8 +20,12 @@ const withdraw = (caseNo: number, expectedVersion: number, user = CASEWORKER.aad
 describe("withdrawing a case (SPEC §3: a case that has not been decided)", () => {
   it("asks first, for the raising caseworker only, and changes nothing by asking", async () => {
     const { record } = await raised(ports, municipality);
-    expect(await prepareWithdrawal(ports, { municipality, caseNo: record.caseNo, user: CASEWORKER.aadObjectId })).toMatchObject({ kind: "confirm" });
-    expect(await prepareWithdrawal(ports, { municipality, caseNo: record.caseNo, user: OUTSIDER.aadObjectId })).toEqual({ kind: "not-allowed" });
+    expect(await prepareWithdrawal(ports, { municipality, caseNo: record.caseNo, user: CASEWORKER.aadObjectId })).toMatchObject({
+      kind: "confirm",
+    });
+    expect(await prepareWithdrawal(ports, { municipality, caseNo: record.caseNo, user: OUTSIDER.aadObjectId })).toEqual({
+      kind: "not-allowed",
+    });
     expect(await ports.cases.get(municipality.tenantId, record.caseNo)).toMatchObject({ state: "booked", version: record.version });
   });
 

@@ -48,7 +48,9 @@ describe("bostøtte ophører: the social side records it, the employment side is
     await form.getByRole("combobox", { name: "Årsag" }).click();
     await social.getByRole("option", { name: "Mål nået" }).click();
     await form.getByRole("button", { name: "Registrér og giv besked" }).click();
-    await expect.poll(() => social.getByText("Afgørelsen er ikke registreret", { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => social.getByText("Afgørelsen er ikke registreret", { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     form = lastCard(social);
     expect(await form.getByLabel("Borgerens CPR-nummer").inputValue()).toBe(CPR);
     expect(await form.innerText()).toContain("Feltet skal udfyldes.");

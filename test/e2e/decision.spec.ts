@@ -24,7 +24,9 @@ describe("a coordinator decides on the card and the caseworker is told", () => {
   it("Hanne binds the channel; Mette raises a case; the card appears in Hanne's channel", async () => {
     const coordinator = stack.page;
     await postToBot(coordinator, CHANNEL, "tilknyt forum unge");
-    await expect.poll(() => coordinator.getByText("Kanalen er nu tilknyttet", { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => coordinator.getByText("Kanalen er nu tilknyttet", { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
 
     await caseworker.getByText("Personal Chat").click();
     await say(caseworker, "ny sag");
@@ -51,7 +53,9 @@ describe("a coordinator decides on the card and the caseworker is told", () => {
     await coordinator.getByRole("option", { name: "Jonas Dahl" }).click();
     await card.getByRole("button", { name: "Registrér beslutning" }).click();
     await expect
-      .poll(() => coordinator.getByText("Beslutning: Start sag i myndighedsafdelingen — visiteret til Jonas Dahl").count(), { timeout: 20_000 })
+      .poll(() => coordinator.getByText("Beslutning: Start sag i myndighedsafdelingen — visiteret til Jonas Dahl").count(), {
+        timeout: 20_000,
+      })
       .toBeGreaterThan(0);
     const updated = coordinator.locator(".ac-adaptiveCard", { hasText: "Beslutning:" }).last();
     expect(await updated.getByRole("button", { name: "Registrér beslutning" }).count()).toBe(0);
@@ -60,7 +64,9 @@ describe("a coordinator decides on the card and the caseworker is told", () => {
   });
 
   it("Mette's personal chat shows the decision and the next step", async () => {
-    await expect.poll(() => caseworker.getByText("Forummet har truffet en beslutning", { exact: true }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => caseworker.getByText("Forummet har truffet en beslutning", { exact: true }).count(), { timeout: 30_000 })
+      .toBe(1);
     const notice = await caseworker.locator(".ac-adaptiveCard", { hasText: "Truffet af" }).last().innerText();
     expect(notice).toContain("Start sag i myndighedsafdelingen — visiteret til Jonas Dahl");
     expect(notice).toContain("I aftaler den fælles plan");

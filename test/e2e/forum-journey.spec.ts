@@ -21,7 +21,9 @@ afterAll(async () => {
 describe("a case goes from a caseworker's chat to the forum channel", () => {
   it("the administrator binds the youth forum's channel", async () => {
     await postToBot(stack.page, CHANNEL, "tilknyt forum unge");
-    await expect.poll(() => stack.page.getByText("Kanalen er nu tilknyttet Sparring unge (15-29).", { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => stack.page.getByText("Kanalen er nu tilknyttet Sparring unge (15-29).", { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
   });
 
   it("the caseworker raises a case and its card appears in the channel without CPR or health text", async () => {
@@ -68,7 +70,9 @@ describe("a case goes from a caseworker's chat to the forum channel", () => {
     const details = page.getByRole("button", { name: "Detaljer" });
     await expect.poll(() => details.count(), { timeout: 20_000 }).toBe(1);
     await details.click();
-    await expect.poll(() => page.getByText("Du har ikke adgang til sagens detaljer", { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText("Du har ikke adgang til sagens detaljer", { exact: false }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await page.locator("body").innerText()).not.toContain(cpr);
   });
 

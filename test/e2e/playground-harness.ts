@@ -63,7 +63,12 @@ export async function startStack(current: DemoUserKey = "caseworker") {
     async switchUser(user: DemoUserKey) {
       await page.close();
       if (playground) await stopChild(playground);
-      playground = await startPlayground({ dataDir, port: config.playgroundPort, botEndpoint: `http://127.0.0.1:${sparring.port}/api/messages`, current: user });
+      playground = await startPlayground({
+        dataDir,
+        port: config.playgroundPort,
+        botEndpoint: `http://127.0.0.1:${sparring.port}/api/messages`,
+        current: user,
+      });
       page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
       await page.goto(`http://localhost:${config.playgroundPort}`);
     },

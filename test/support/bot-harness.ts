@@ -102,7 +102,11 @@ export async function startBotHarness(o: {
     timestamp: new Date().toISOString(),
     from: { id: `29:${user.aadObjectId}`, aadObjectId: user.aadObjectId, name: user.name },
     recipient: { id: "28:sparring", name: "Sparring" },
-    conversation: { id: conversationId ?? `conv-${user.aadObjectId}-${conversationType}`, conversationType, tenantId: o.municipality.tenantId },
+    conversation: {
+      id: conversationId ?? `conv-${user.aadObjectId}-${conversationType}`,
+      conversationType,
+      tenantId: o.municipality.tenantId,
+    },
     channelData: {
       tenant: { id: o.municipality.tenantId },
       ...(conversationType === "channel" ? { channel: { id: conversationId, name: "Forumkanal" }, team: { id: "team-1" } } : {}),
@@ -129,7 +133,11 @@ export async function startBotHarness(o: {
     async postBostotteEvent(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
       const res = await fetch(endpoint.replace("/api/messages", "/api/bostotte/events"), {
         method: "POST",
-        headers: { "content-type": "application/json", [LOCAL_KEY_HEADER]: LOCAL_BOSTOTTE_KEY, [LOCAL_TENANT_HEADER]: o.municipality.tenantId },
+        headers: {
+          "content-type": "application/json",
+          [LOCAL_KEY_HEADER]: LOCAL_BOSTOTTE_KEY,
+          [LOCAL_TENANT_HEADER]: o.municipality.tenantId,
+        },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -157,7 +165,16 @@ export async function startBotHarness(o: {
      */
     async raiseCase(user: { aadObjectId: string; name: string }, o: { age: number; on: Date; fields?: Record<string, string> }) {
       const d = validDraft({ cpr: fakeCprForAge(o.age, o.on) });
-      const fields = { cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...o.fields };
+      const fields = {
+        cpr: d.cpr,
+        health: d.health,
+        social: d.social,
+        question: d.question,
+        department: d.department,
+        acute: "false",
+        acuteReason: "",
+        ...o.fields,
+      };
       const res = await this.execute(VERBS.submitCase, { submissionId: randomUUID(), ...fields }, user);
       const reference = cardTexts(res.body.value).find((t) => /^SP-\d{4}$/.test(t));
       if (!reference) throw new Error(`No case was raised: ${JSON.stringify(res.body)}`);

@@ -21,7 +21,16 @@ async function raise() {
   const d = validDraft();
   const res = await bot.execute(
     VERBS.submitCase,
-    { submissionId: randomUUID(), cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "" },
+    {
+      submissionId: randomUUID(),
+      cpr: d.cpr,
+      health: d.health,
+      social: d.social,
+      question: d.question,
+      department: d.department,
+      acute: "false",
+      acuteReason: "",
+    },
     CASEWORKER,
   );
   return cardTexts(res.body.value).join("\n");
@@ -72,6 +81,9 @@ describe("binding a channel to a forum", () => {
     const res = await bot.post({ ...bot.base(user), type: "installationUpdate", action: "add" });
     expect(res.status).toBe(200);
     const address = await addresses.personalChat(municipality.tenantId, user.aadObjectId);
-    expect(JSON.parse(address!.reference)).toMatchObject({ conversation: { conversationType: "personal" }, user: { aadObjectId: user.aadObjectId } });
+    expect(JSON.parse(address!.reference)).toMatchObject({
+      conversation: { conversationType: "personal" },
+      user: { aadObjectId: user.aadObjectId },
+    });
   });
 });

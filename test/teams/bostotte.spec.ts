@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness, type SentActivity } from "../support/bot-harness.js";
-import { ADMINISTRATOR, CASEWORKER, COORDINATOR, fakeCprForAge, OUTSIDER, SOCIAL_CASEWORKER, testMunicipality } from "../support/fixtures.js";
+import {
+  ADMINISTRATOR,
+  CASEWORKER,
+  COORDINATOR,
+  fakeCprForAge,
+  OUTSIDER,
+  SOCIAL_CASEWORKER,
+  testMunicipality,
+} from "../support/fixtures.js";
 
 // Monday 23 November 2026 08:00 Copenhagen.
 const now = new Date("2026-11-23T07:00:00Z");
@@ -50,7 +58,16 @@ describe("a social caseworker records a bostøtte decision in personal chat", ()
 
   it("returns the form with everything typed kept and a Danish error beside each wrong field", async () => {
     const submissionId = await newForm("bevilling");
-    const typed = { kind: "bevilling", cpr: "3102901234", legalBasis: "sel-85", hours: "0", hoursPer: "week", from: "2026-12-01", to: "2026-11-01", purpose: "Støtte til at holde hjemmet" };
+    const typed = {
+      kind: "bevilling",
+      cpr: "3102901234",
+      legalBasis: "sel-85",
+      hours: "0",
+      hoursPer: "week",
+      from: "2026-12-01",
+      to: "2026-11-01",
+      purpose: "Støtte til at holde hjemmet",
+    };
     const res = await bot.execute(VERBS.submitBostotte, { submissionId, ...typed }, SOCIAL_CASEWORKER);
     const texts = cardTexts(res.body.value);
     expect(texts).toContain("Afgørelsen er ikke registreret. Ret felterne markeret med rødt — det, du har skrevet, er bevaret.");
@@ -64,7 +81,11 @@ describe("a social caseworker records a bostøtte decision in personal chat", ()
 
   it("asks for an end date on a termination", async () => {
     const submissionId = await newForm("ophoer");
-    const res = await bot.execute(VERBS.submitBostotte, { submissionId, ...TERMINATION(fakeCprForAge(33, now)), endDate: "" }, SOCIAL_CASEWORKER);
+    const res = await bot.execute(
+      VERBS.submitBostotte,
+      { submissionId, ...TERMINATION(fakeCprForAge(33, now)), endDate: "" },
+      SOCIAL_CASEWORKER,
+    );
     expect(cardTexts(res.body.value)).toContain("Feltet skal udfyldes.");
   });
 });
@@ -103,21 +124,43 @@ describe("the employment side is told, every time, once", () => {
     const { cpr } = await bot.raiseCase(CASEWORKER, { age: 41, on: now });
     await bot.dispatcher.runOnce();
     const submissionId = await newForm("bevilling");
-    const grant = { kind: "bevilling", cpr, legalBasis: "sel-85a", hours: "7,5", hoursPer: "week", from: "2026-12-01", to: "", review: "2027-03-01", purpose: "Bolig efter forsorgshjem" };
+    const grant = {
+      kind: "bevilling",
+      cpr,
+      legalBasis: "sel-85a",
+      hours: "7,5",
+      hoursPer: "week",
+      from: "2026-12-01",
+      to: "",
+      review: "2027-03-01",
+      purpose: "Bolig efter forsorgshjem",
+    };
     await bot.execute(VERBS.submitBostotte, { submissionId, ...grant }, SOCIAL_CASEWORKER);
     const before = bot.sent.length;
     await bot.dispatcher.runOnce();
     const told = sentTo(personal(CASEWORKER), before);
     expect(told).toHaveLength(1);
     expect(cardTexts(told[0]!.body.attachments![0]!.content)).toEqual(
-      expect.arrayContaining(["Bostøtte bevilget", "7,5 timer om ugen", "fra 01.12.2026", "01.03.2027", "Serviceloven § 85 a — bostøtte efter ophold på forsorgshjem (KLE 27.36.14)"]),
+      expect.arrayContaining([
+        "Bostøtte bevilget",
+        "7,5 timer om ugen",
+        "fra 01.12.2026",
+        "01.03.2027",
+        "Serviceloven § 85 a — bostøtte efter ophold på forsorgshjem (KLE 27.36.14)",
+      ]),
     );
   });
 
   it("tells the forum channel of the citizen's age — without CPR or text — when no employment caseworker is linked", async () => {
     const cpr = fakeCprForAge(52, now);
     const submissionId = await newForm("afslag");
-    const refusal = { kind: "afslag", cpr, legalBasis: "sel-85", reasonCategory: "tilbudt-anden-indsats", reasonText: "Har fået tilbud om bofællesskab" };
+    const refusal = {
+      kind: "afslag",
+      cpr,
+      legalBasis: "sel-85",
+      reasonCategory: "tilbudt-anden-indsats",
+      reasonText: "Har fået tilbud om bofællesskab",
+    };
     const recorded = await bot.execute(VERBS.submitBostotte, { submissionId, ...refusal }, SOCIAL_CASEWORKER);
     expect(cardTexts(recorded.body.value).join(" ")).toContain("kanal har fået besked");
     const before = bot.sent.length;
@@ -148,7 +191,11 @@ describe("following a citizen", () => {
     const card = ask.replies[0]!.attachments![0]!.content as { actions: { data: { citizenId: string } }[] };
     const noReason = await bot.execute(VERBS.unfollowCitizen, { citizenId: card.actions[0]!.data.citizenId, reason: "" }, CASEWORKER);
     expect(cardTexts(noReason.body.value)).toContain("Feltet skal udfyldes.");
-    const done = await bot.execute(VERBS.unfollowCitizen, { citizenId: card.actions[0]!.data.citizenId, reason: "sagen-afsluttet" }, CASEWORKER);
+    const done = await bot.execute(
+      VERBS.unfollowCitizen,
+      { citizenId: card.actions[0]!.data.citizenId, reason: "sagen-afsluttet" },
+      CASEWORKER,
+    );
     expect(done.body.value).toContain("Du følger ikke længere borgeren");
     const gone = await bot.say(`stop følg ${cpr}`, CASEWORKER);
     expect(gone.replies[0]!.text).toContain("Du følger ikke den borger");
@@ -158,7 +205,9 @@ describe("following a citizen", () => {
     const refused = await bot.execute(VERBS.followCitizen, { cpr: fakeCprForAge(40, now), purpose: "andet" }, SOCIAL_CASEWORKER);
     expect(refused.body.value).toContain("Kun sagsbehandlere i jobcenteret og ungeindsatsen");
     const wrong = await bot.execute(VERBS.followCitizen, { cpr: "12345", purpose: "" }, CASEWORKER);
-    expect(cardTexts(wrong.body.value)).toEqual(expect.arrayContaining(["Feltet skal udfyldes.", "CPR-nummeret skal have 10 cifre: DDMMÅÅ-XXXX (bindestreg valgfri)."]));
+    expect(cardTexts(wrong.body.value)).toEqual(
+      expect.arrayContaining(["Feltet skal udfyldes.", "CPR-nummeret skal have 10 cifre: DDMMÅÅ-XXXX (bindestreg valgfri)."]),
+    );
     expect(inputValue(wrong.body.value, "cpr")).toBe("12345");
   });
 });
@@ -188,11 +237,21 @@ describe("POST /api/bostotte/events from the social case system", () => {
     await bot.dispatcher.runOnce();
     const told = sentTo(personal(CASEWORKER), before);
     expect(told).toHaveLength(1);
-    expect(cardTexts(told[0]!.body.attachments![0]!.content)).toEqual(expect.arrayContaining(["Bostøtte ophører", "31.01.2027", "Flyttet", "Fra kommunens sagssystem"]));
+    expect(cardTexts(told[0]!.body.attachments![0]!.content)).toEqual(
+      expect.arrayContaining(["Bostøtte ophører", "31.01.2027", "Flyttet", "Fra kommunens sagssystem"]),
+    );
   });
 
   it("answers a wrong body with 400 and a list of field errors", async () => {
-    const res = await bot.postBostotteEvent({ version: "1", eventId: "x", kind: "grant", cpr: "010190", legalBasis: "sel-99", hours: { amount: 0, per: "week" }, decidedAt: "i går" });
+    const res = await bot.postBostotteEvent({
+      version: "1",
+      eventId: "x",
+      kind: "grant",
+      cpr: "010190",
+      legalBasis: "sel-99",
+      hours: { amount: 0, per: "week" },
+      decidedAt: "i går",
+    });
     expect(res.status).toBe(400);
     const paths = (res.body["errors"] as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["legalBasis", "decidedAt"]));

@@ -31,9 +31,17 @@ describe("a coordinator moves a case from its card", () => {
 
   it("moves it, answers with the updated card, and refuses the same (now stale) card again", async () => {
     const record = await raise();
-    const moved = await bot.execute(VERBS.moveCase, { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-09" }, COORDINATOR);
+    const moved = await bot.execute(
+      VERBS.moveCase,
+      { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-09" },
+      COORDINATOR,
+    );
     expect(JSON.stringify(moved.body.value)).toContain("9. december 2026");
-    const again = await bot.execute(VERBS.moveCase, { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-23" }, COORDINATOR);
+    const again = await bot.execute(
+      VERBS.moveCase,
+      { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-23" },
+      COORDINATOR,
+    );
     expect(JSON.stringify(again.body.value)).toContain("9. december 2026");
     expect((await bot.deps.cases.get(municipality.tenantId, record.caseNo))!.meetingKey).toBe("voksne:2026-12-09");
   });
@@ -42,7 +50,11 @@ describe("a coordinator moves a case from its card", () => {
     const record = await raise();
     const none = await bot.execute(VERBS.moveCase, { caseNo: record.caseNo, version: record.version }, COORDINATOR);
     expect(cardTexts(none.body.value)).toContain("Vælg det møde, sagen skal flyttes til.");
-    const odd = await bot.execute(VERBS.moveCase, { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-02" }, COORDINATOR);
+    const odd = await bot.execute(
+      VERBS.moveCase,
+      { caseNo: record.caseNo, version: record.version, meeting: "voksne:2026-12-02" },
+      COORDINATOR,
+    );
     expect(cardTexts(odd.body.value)).toContain("Det møde findes ikke (længere) i forummets kalender. Vælg et andet.");
     expect(inputValue(odd.body.value, "meeting")).toBe("voksne:2026-12-02");
   });
@@ -53,7 +65,9 @@ describe("a coordinator cancels a meeting from its agenda", () => {
     const a = await raise();
     const confirm = await bot.execute(VERBS.showCancelMeeting, { meeting: "voksne:2026-11-25" }, COORDINATOR);
     expect(cardTexts(confirm.body.value).join(" ")).toContain("flyttes til næste møde med ledig plads");
-    expect(await bot.deps.meetings.status(municipality.tenantId, { forumId: "voksne", date: "2026-11-25" })).toMatchObject({ cancelled: false });
+    expect(await bot.deps.meetings.status(municipality.tenantId, { forumId: "voksne", date: "2026-11-25" })).toMatchObject({
+      cancelled: false,
+    });
     const refused = await bot.execute(VERBS.cancelMeeting, { meeting: "voksne:2026-11-25" }, CASEWORKER);
     expect(refused.body.value).toContain("Kun forummets koordinatorer");
 

@@ -4,14 +4,7 @@ import { openTables, type TableClients } from "../../src/storage/table-storage.j
 import { keys, ROW_PREFIX, rowsWithPrefix } from "../../src/storage/table-layout.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { cardTexts, inputValue, startBotHarness, type BotHarness } from "../support/bot-harness.js";
-import {
-  ADMINISTRATOR,
-  CASEWORKER,
-  COORDINATOR,
-  SOCIAL_CASEWORKER,
-  YOUTH_COORDINATOR,
-  testMunicipality,
-} from "../support/fixtures.js";
+import { ADMINISTRATOR, CASEWORKER, COORDINATOR, SOCIAL_CASEWORKER, YOUTH_COORDINATOR, testMunicipality } from "../support/fixtures.js";
 
 // Monday 23 November 2026 08:00 Copenhagen: the adult forum meets Wednesday 25 November.
 const now = new Date("2026-11-23T07:00:00Z");
@@ -42,7 +35,8 @@ async function outboxRows(caseNo: number) {
   const rows = [];
   for await (const row of tables.cases.listEntities({
     queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.outbox) },
-  })) rows.push(row);
+  }))
+    rows.push(row);
   return rows;
 }
 
@@ -50,7 +44,8 @@ async function auditActions(caseNo: number) {
   const rows: string[] = [];
   for await (const row of tables.cases.listEntities<{ action: string }>({
     queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.audit) },
-  })) rows.push(row.action);
+  }))
+    rows.push(row.action);
   return rows;
 }
 
@@ -59,7 +54,16 @@ describe("recording a decision on the case card", () => {
     const record = await raisePosted();
     const posted = bot.sent.filter((s) => s.method === "POST" && JSON.stringify(s.body).includes(`Sag ${record.reference}`)).pop();
     const texts = cardTexts(posted!.body.attachments![0]!.content);
-    expect(texts).toEqual(expect.arrayContaining(["Start sag i myndighedsafdelingen", "Ikke grundlag for tværgående sag", "Mere information", "Udsæt til næste møde", "Registrér beslutning", SOCIAL_CASEWORKER.name]));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        "Start sag i myndighedsafdelingen",
+        "Ikke grundlag for tværgående sag",
+        "Mere information",
+        "Udsæt til næste møde",
+        "Registrér beslutning",
+        SOCIAL_CASEWORKER.name,
+      ]),
+    );
   });
 
   it("Start sag: visitates, edits the channel card for everyone and tells both caseworkers", async () => {
@@ -69,7 +73,10 @@ describe("recording a decision on the case card", () => {
     expect(texts).toContain(`Beslutning: Start sag i myndighedsafdelingen — visiteret til ${SOCIAL_CASEWORKER.name}`);
     expect(texts).not.toContain("Registrér beslutning");
     expect(texts.some((t) => t.startsWith(`${COORDINATOR.name}, 23.11.2026 kl. 08.00`))).toBe(true);
-    expect(await bot.deps.cases.get(municipality.tenantId, record.caseNo)).toMatchObject({ state: "visitated", socialCaseworker: SOCIAL_CASEWORKER.aadObjectId });
+    expect(await bot.deps.cases.get(municipality.tenantId, record.caseNo)).toMatchObject({
+      state: "visitated",
+      socialCaseworker: SOCIAL_CASEWORKER.aadObjectId,
+    });
 
     const before = bot.sent.length;
     await bot.dispatcher.runOnce();
@@ -103,14 +110,21 @@ describe("recording a decision on the case card", () => {
     const outboxBefore = (await outboxRows(record.caseNo)).length;
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        decide(record, i % 2 === 0 ? { decision: "no-basis", note: `Begrundelse ${i}` } : { decision: "start", socialCaseworker: SOCIAL_CASEWORKER.aadObjectId }),
+        decide(
+          record,
+          i % 2 === 0
+            ? { decision: "no-basis", note: `Begrundelse ${i}` }
+            : { decision: "start", socialCaseworker: SOCIAL_CASEWORKER.aadObjectId },
+        ),
       ),
     );
     const stored = (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
     expect(stored.version).toBe(record.version + 1);
     const won = answers.filter((a) => !cardTexts(a.body.value).some((t) => t.startsWith("Beslutningen var allerede truffet")));
     expect(won).toHaveLength(1);
-    expect(answers.filter((a) => cardTexts(a.body.value).some((t) => t.startsWith("Beslutningen var allerede truffet af")))).toHaveLength(9);
+    expect(answers.filter((a) => cardTexts(a.body.value).some((t) => t.startsWith("Beslutningen var allerede truffet af")))).toHaveLength(
+      9,
+    );
     const newMessages = (await outboxRows(record.caseNo)).length - outboxBefore;
     expect(newMessages).toBe(stored.decision === "start" ? 3 : 2); // card edit + raiser (+ social caseworker)
     expect((await auditActions(record.caseNo)).filter((a) => a === "decide")).toHaveLength(1);
@@ -123,7 +137,8 @@ describe("recording a decision on the case card", () => {
     const decided = (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
     const again = await decide(record, { decision: "no-basis", note: "Ingen snitflader" }, COORDINATOR, activityId);
     const newId = await decide(record, { decision: "start", socialCaseworker: SOCIAL_CASEWORKER.aadObjectId });
-    for (const res of [again, newId]) expect(cardTexts(res.body.value).some((t) => t.startsWith("Beslutningen var allerede truffet af"))).toBe(true);
+    for (const res of [again, newId])
+      expect(cardTexts(res.body.value).some((t) => t.startsWith("Beslutningen var allerede truffet af"))).toBe(true);
     expect(await bot.deps.cases.get(municipality.tenantId, record.caseNo)).toEqual(decided);
   });
 
@@ -131,7 +146,9 @@ describe("recording a decision on the case card", () => {
     const record = await raisePosted();
     for (const user of [CASEWORKER, YOUTH_COORDINATOR]) {
       const res = await decide(record, { decision: "start", socialCaseworker: SOCIAL_CASEWORKER.aadObjectId }, user);
-      expect(cardTexts(res.body.value)).toContain("Kun forummets koordinatorer kan registrere en beslutning. Intet er ændret, og forsøget er logget.");
+      expect(cardTexts(res.body.value)).toContain(
+        "Kun forummets koordinatorer kan registrere en beslutning. Intet er ændret, og forsøget er logget.",
+      );
     }
     expect((await bot.deps.cases.get(municipality.tenantId, record.caseNo))!.version).toBe(record.version);
     expect((await auditActions(record.caseNo)).filter((a) => a === "decide-refused")).toHaveLength(2);
@@ -140,9 +157,17 @@ describe("recording a decision on the case card", () => {
   it("refuses a stale card and tampered card data", async () => {
     const record = await raisePosted();
     // Someone else changed the case after this card was rendered.
-    await bot.deps.cases.change(municipality.tenantId, record.caseNo, record.version, {}, { at: now.toISOString(), user: COORDINATOR.aadObjectId, action: "move", purpose: "test" });
+    await bot.deps.cases.change(
+      municipality.tenantId,
+      record.caseNo,
+      record.version,
+      {},
+      { at: now.toISOString(), user: COORDINATOR.aadObjectId, action: "move", purpose: "test" },
+    );
     const stale = await decide(record, { decision: "no-basis", note: "x" });
-    expect(cardTexts(stale.body.value)).toContain("Kortet var ikke opdateret: sagen er ændret siden. Her er den, som den er nu — intet er ændret.");
+    expect(cardTexts(stale.body.value)).toContain(
+      "Kortet var ikke opdateret: sagen er ændret siden. Her er den, som den er nu — intet er ændret.",
+    );
     for (const data of [{ caseNo: 999_999, version: 1 }, { caseNo: "abc", version: 1 }, { caseNo: record.caseNo }]) {
       const res = await bot.execute(VERBS.decideCase, { ...data, decision: "no-basis", note: "x" }, COORDINATOR);
       expect(res.body.value).toBe("Sagen findes ikke (længere). Intet er ændret.");
@@ -156,19 +181,34 @@ describe("recording a decision on the case card", () => {
     await decide(record, { decision: "more-information", note: "Lægeerklæring mangler" });
     const before = bot.sent.length;
     await bot.dispatcher.runOnce();
-    const form = bot.sent.slice(before).map((s) => s.body.attachments?.[0]?.content).find((c) => cardTexts(c).includes("Send til forummet"));
+    const form = bot.sent
+      .slice(before)
+      .map((s) => s.body.attachments?.[0]?.content)
+      .find((c) => cardTexts(c).includes("Send til forummet"));
     expect(cardTexts(form)).toContain("Lægeerklæring mangler");
     const asked = (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
     expect(asked.state).toBe("awaiting-information");
     const empty = await bot.execute(VERBS.addInformation, { caseNo: asked.caseNo, version: asked.version, information: " " }, CASEWORKER);
     expect(cardTexts(empty.body.value)).toContain("Skriv en kort begrundelse eller hvad der mangler.");
-    const wrongUser = await bot.execute(VERBS.addInformation, { caseNo: asked.caseNo, version: asked.version, information: "x" }, COORDINATOR);
+    const wrongUser = await bot.execute(
+      VERBS.addInformation,
+      { caseNo: asked.caseNo, version: asked.version, information: "x" },
+      COORDINATOR,
+    );
     expect(wrongUser.body.value).toContain("Kun sagsbehandleren");
-    const added = await bot.execute(VERBS.addInformation, { caseNo: asked.caseNo, version: asked.version, information: "Lægeerklæring vedlagt i sagen" }, CASEWORKER);
+    const added = await bot.execute(
+      VERBS.addInformation,
+      { caseNo: asked.caseNo, version: asked.version, information: "Lægeerklæring vedlagt i sagen" },
+      CASEWORKER,
+    );
     expect(added.body.value).toContain("Oplysningerne er tilføjet");
     const back = (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
     expect(back).toMatchObject({ state: "booked", additionalInfo: "Lægeerklæring vedlagt i sagen" });
-    const twice = await bot.execute(VERBS.addInformation, { caseNo: asked.caseNo, version: asked.version, information: "igen" }, CASEWORKER);
+    const twice = await bot.execute(
+      VERBS.addInformation,
+      { caseNo: asked.caseNo, version: asked.version, information: "igen" },
+      CASEWORKER,
+    );
     expect(twice.body.value).toContain("venter ikke på oplysninger");
   });
 

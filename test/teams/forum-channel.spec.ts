@@ -63,7 +63,8 @@ describe("the case in the forum channel", () => {
     const audit = [];
     for await (const row of tables.cases.listEntities<{ action: string; user: string }>({
       queryOptions: { filter: rowsWithPrefix(keys.casePartition(municipality.tenantId, caseNo), ROW_PREFIX.audit) },
-    })) audit.push(`${row.action}:${row.user}`);
+    }))
+      audit.push(`${row.action}:${row.user}`);
     expect(audit.sort()).toEqual(
       [`view-details:${COORDINATOR.aadObjectId}`, `view-details:${CASEWORKER.aadObjectId}`, `view-refused:${OUTSIDER.aadObjectId}`].sort(),
     );
@@ -83,7 +84,9 @@ describe("the case in the forum channel", () => {
     const before = toChannel().length;
     const { reference } = await raise({ acute: "true", acuteReason: "Udsat for vold i hjemmet" });
     await bot.dispatcher.runOnce();
-    const posted = toChannel().slice(before).map((s) => s.body);
+    const posted = toChannel()
+      .slice(before)
+      .map((s) => s.body);
     expect(posted).toHaveLength(1);
     expect(cardTexts(posted[0]!.attachments![0]!.content)).toEqual(expect.arrayContaining(["AKUT", `Sag ${reference}`]));
     expect(posted[0]!.text).toContain(`AKUT: sag ${reference}`);
@@ -122,7 +125,10 @@ describe("the agenda", () => {
     expect(results.flat().filter((k) => k === "voksne:2026-11-25")).toHaveLength(1);
     const before = toChannel().length;
     await bot.dispatcher.runOnce();
-    const agenda = toChannel().slice(before).map((s) => s.body.attachments?.[0]?.content).find((c) => JSON.stringify(c).includes("Dagsorden"));
+    const agenda = toChannel()
+      .slice(before)
+      .map((s) => s.body.attachments?.[0]?.content)
+      .find((c) => JSON.stringify(c).includes("Dagsorden"));
     const texts = cardTexts(agenda);
     expect(texts).toContain("Dagsorden — Sparring voksne (30+)");
     expect(texts.some((t) => /^kl\. 14\.00$/.test(t))).toBe(true);
@@ -135,7 +141,10 @@ describe("the agenda", () => {
     expect(await publishDueAgendas(bot.deps, municipality)).toContain("voksne:2026-12-09");
     const before = toChannel().length;
     await bot.dispatcher.runOnce();
-    const agenda = toChannel().slice(before).map((s) => JSON.stringify(s.body)).find((b) => b.includes("Dagsorden"));
+    const agenda = toChannel()
+      .slice(before)
+      .map((s) => JSON.stringify(s.body))
+      .find((b) => b.includes("Dagsorden"));
     expect(agenda).toContain("Dagsordenen kommer for sent");
   });
 

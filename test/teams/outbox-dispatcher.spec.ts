@@ -22,7 +22,13 @@ afterAll(() => bot.close());
 
 /** Puts a text message for the caseworker in a throwaway partition, as a change would. */
 async function enqueue(text: string) {
-  const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text }, clock);
+  const message = notification(
+    municipality.tenantId,
+    `test:${randomUUID()}`,
+    { kind: "personal", aadObjectId: CASEWORKER.aadObjectId },
+    { kind: "text", text },
+    clock,
+  );
   await bot.outbox.commit(scratchPartition(municipality.tenantId), [], [message]);
   return message;
 }
@@ -31,7 +37,9 @@ const deliveries = (text: string) => bot.sent.filter((s) => s.method === "POST" 
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
 async function pointerOf(id: string) {
-  return tables.outbox.getEntity<{ dueAt: string; attempts: number }>(keys.outboxPartition(municipality.tenantId), id).catch(() => undefined);
+  return tables.outbox
+    .getEntity<{ dueAt: string; attempts: number }>(keys.outboxPartition(municipality.tenantId), id)
+    .catch(() => undefined);
 }
 
 /** A case partition no case uses: somewhere to commit test messages. */
@@ -81,7 +89,13 @@ describe("delivering notifications", () => {
 
   it("waits for a conversation to exist instead of dropping the message", async () => {
     const stranger = randomUUID();
-    const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: stranger }, { kind: "text", text: "later" }, clock);
+    const message = notification(
+      municipality.tenantId,
+      `test:${randomUUID()}`,
+      { kind: "personal", aadObjectId: stranger },
+      { kind: "text", text: "later" },
+      clock,
+    );
     await bot.outbox.commit(scratchPartition(municipality.tenantId), [], [message]);
     expect((await bot.dispatcher.runOnce()).retried).toBe(1);
     await bot.post({ ...bot.base({ aadObjectId: stranger, name: "Ny" }), type: "installationUpdate", action: "add" });
@@ -119,7 +133,13 @@ describe("delivering notifications", () => {
   });
 
   it("drops a pointer whose change never committed, but only after the grace period", async () => {
-    const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text: "ghost" }, clock);
+    const message = notification(
+      municipality.tenantId,
+      `test:${randomUUID()}`,
+      { kind: "personal", aadObjectId: CASEWORKER.aadObjectId },
+      { kind: "text", text: "ghost" },
+      clock,
+    );
     const partition = scratchPartition(municipality.tenantId);
     // The change conflicts (an entity already there), so the batch fails after the pointer was written.
     await tables.cases.createEntity({ partitionKey: partition, rowKey: "case" });
@@ -134,7 +154,14 @@ describe("delivering notifications", () => {
   it("never creates two messages for the same event", async () => {
     const dedupeKey = `test:${randomUUID()}`;
     const partition = scratchPartition(municipality.tenantId);
-    const make = () => notification(municipality.tenantId, dedupeKey, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text: "once" }, clock);
+    const make = () =>
+      notification(
+        municipality.tenantId,
+        dedupeKey,
+        { kind: "personal", aadObjectId: CASEWORKER.aadObjectId },
+        { kind: "text", text: "once" },
+        clock,
+      );
     await bot.outbox.commit(partition, [], [make()]);
     await expect(bot.outbox.commit(partition, [], [make()])).rejects.toThrow();
     advance(1_000);
@@ -161,7 +188,9 @@ describe("delivering notifications under races and faults", () => {
   const message = (text: string, dedupeKey = `test:${randomUUID()}`) =>
     notification(tenant.tenantId, dedupeKey, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text }, now);
   const pointer = (id: string) =>
-    tables.outbox.getEntity<{ dueAt: string; attempts: number; leaseUntil: string }>(keys.outboxPartition(tenant.tenantId), id).catch(() => undefined);
+    tables.outbox
+      .getEntity<{ dueAt: string; attempts: number; leaseUntil: string }>(keys.outboxPartition(tenant.tenantId), id)
+      .catch(() => undefined);
   /** Runs until nothing is due any more, moving the clock on between runs. */
   async function drain() {
     for (let i = 0; i < 8; i++) {
@@ -190,13 +219,20 @@ describe("delivering notifications under races and faults", () => {
     const partition = scratchPartition(tenant.tenantId);
     // The first attempt's change conflicts: its pointer is left behind.
     await tables.cases.createEntity({ partitionKey: partition, rowKey: "meeting" });
-    await expect(h.outbox.commit(partition, [["create", { partitionKey: partition, rowKey: "meeting" }]], [message("raced", dedupeKey)])).rejects.toThrow();
+    await expect(
+      h.outbox.commit(partition, [["create", { partitionKey: partition, rowKey: "meeting" }]], [message("raced", dedupeKey)]),
+    ).rejects.toThrow();
     later(3 * 60_000);
     // The job tries again (same event, same message id) just as a dispatcher finds the old pointer without its message.
     const load = h.outbox.load.bind(h.outbox);
     h.outbox.load = async (p) => {
       const found = await load(p);
-      if (!found) await h.outbox.commit(partition, [["upsert", { partitionKey: partition, rowKey: "meeting", published: true }]], [message("raced", dedupeKey)]);
+      if (!found)
+        await h.outbox.commit(
+          partition,
+          [["upsert", { partitionKey: partition, rowKey: "meeting", published: true }]],
+          [message("raced", dedupeKey)],
+        );
       return found;
     };
     try {

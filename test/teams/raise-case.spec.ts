@@ -20,7 +20,16 @@ afterAll(() => bot.close());
 
 function formFields(overrides: Record<string, string> = {}) {
   const d = validDraft();
-  return { cpr: d.cpr, health: d.health, social: d.social, question: d.question, department: d.department, acute: "false", acuteReason: "", ...overrides };
+  return {
+    cpr: d.cpr,
+    health: d.health,
+    social: d.social,
+    question: d.question,
+    department: d.department,
+    acute: "false",
+    acuteReason: "",
+    ...overrides,
+  };
 }
 
 function submissionIdOf(card: unknown): string {
@@ -34,7 +43,9 @@ describe("raising a case in personal chat", () => {
       expect(replies).toHaveLength(2);
       expect(cardTexts(replies[0]!.attachments![0]!.content).join(" ")).toContain("mine sager");
       const form = replies[1]!.attachments![0]!.content;
-      expect(cardTexts(form)).toEqual(expect.arrayContaining(["CPR-nummer", "Helbredsforhold", "Sociale udfordringer", "Spørgsmål til sparringsforum", "Din afdeling"]));
+      expect(cardTexts(form)).toEqual(
+        expect.arrayContaining(["CPR-nummer", "Helbredsforhold", "Sociale udfordringer", "Spørgsmål til sparringsforum", "Din afdeling"]),
+      );
       expect(submissionIdOf(form)).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
@@ -157,7 +168,13 @@ describe("the HTTP host", () => {
 
   it("refuses an activity from a tenant that is not configured", async () => {
     const activity = bot.base(CASEWORKER);
-    const res = await bot.post({ ...activity, type: "message", text: "mine sager", conversation: { ...activity.conversation, tenantId: randomUUID() }, channelData: {} });
+    const res = await bot.post({
+      ...activity,
+      type: "message",
+      text: "mine sager",
+      conversation: { ...activity.conversation, tenantId: randomUUID() },
+      channelData: {},
+    });
     expect(res.status).toBe(403);
   });
 });

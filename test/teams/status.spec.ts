@@ -22,7 +22,13 @@ describe("`status`: messages that could not be delivered are parked, counted and
     const clear = await bot.say("status", ADMINISTRATOR, "channel", CHANNEL);
     expect(clear.replies[0]!.text).toContain("alle beskeder fra Sparring er leveret");
 
-    const message = notification(municipality.tenantId, `test:${randomUUID()}`, { kind: "personal", aadObjectId: CASEWORKER.aadObjectId }, { kind: "text", text: "Hemmelig besked" }, now);
+    const message = notification(
+      municipality.tenantId,
+      `test:${randomUUID()}`,
+      { kind: "personal", aadObjectId: CASEWORKER.aadObjectId },
+      { kind: "text", text: "Hemmelig besked" },
+      now,
+    );
     await bot.outbox.commit(keys.casePartition(municipality.tenantId, 5_000_000 + Math.floor(Math.random() * 1e6)), [], [message]);
     bot.script.push({ status: 403 });
     expect((await bot.dispatcher.runOnce()).failed).toBe(1);

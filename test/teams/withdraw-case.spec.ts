@@ -42,7 +42,11 @@ describe("a caseworker withdraws an undecided case from 'mine sager'", () => {
     expect(JSON.stringify(edit!.body)).toContain("Trukket tilbage af sagsbehandleren");
     expect(JSON.stringify(edit!.body)).not.toContain(VERBS.decideCase);
 
-    const decision = await bot.execute(VERBS.decideCase, { caseNo: record.caseNo, version: record.version + 1, decision: "postpone" }, COORDINATOR);
+    const decision = await bot.execute(
+      VERBS.decideCase,
+      { caseNo: record.caseNo, version: record.version + 1, decision: "postpone" },
+      COORDINATOR,
+    );
     expect(cardTexts(decision.body.value)).toContain("Sagen er trukket tilbage af sagsbehandleren. Der skal ikke træffes beslutning.");
 
     const again = await bot.execute(VERBS.withdrawCase, { caseNo: record.caseNo, version: record.version }, CASEWORKER);

@@ -14,7 +14,15 @@ export interface AgendaCard {
   count: number;
   capacity: number;
   slotMinutes: number;
-  items: { caseNo: number; time: string; reference: string; ageGroup: string; department: string; acute: boolean; showCaseDetails: typeof VERBS.showCaseDetails }[];
+  items: {
+    caseNo: number;
+    time: string;
+    reference: string;
+    ageGroup: string;
+    department: string;
+    acute: boolean;
+    showCaseDetails: typeof VERBS.showCaseDetails;
+  }[];
 }
 
 /** The dagsorden (SPEC §4): the booked cases in order with their slots, no CPR and no case text. */

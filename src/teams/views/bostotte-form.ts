@@ -46,7 +46,10 @@ export function bostotteFormCard(
     maxChars: MAX_CHARS,
     formError,
     values: { ...draft, kind, hoursPer: draft.hoursPer || "week" },
-    errors: Object.fromEntries(BOSTOTTE_FIELDS.map((f) => [f, errors[f] ? BOSTOTTE_TEXT.fieldError[errors[f]] : ""])) as Record<Field, string>,
+    errors: Object.fromEntries(BOSTOTTE_FIELDS.map((f) => [f, errors[f] ? BOSTOTTE_TEXT.fieldError[errors[f]] : ""])) as Record<
+      Field,
+      string
+    >,
     legalBases: LEGAL_BASES.map((value) => ({ title: BOSTOTTE_TEXT.legalBasis[value], value })),
     reasons: reasons.map((r) => ({ title: r.label, value: r.id })),
     submitBostotte: VERBS.submitBostotte,

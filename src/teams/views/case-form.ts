@@ -21,7 +21,13 @@ export const EMPTY_DRAFT: CaseDraft = { cpr: "", health: "", social: "", questio
  * The raise-case form (SPEC §3). It comes back after a failed submit with everything typed
  * kept and a Danish error beside each wrong field; `submissionId` makes one case per form.
  */
-export function caseFormCard(municipality: Municipality, submissionId: string, draft: CaseDraft = EMPTY_DRAFT, errors: FieldErrors = {}, formError = ""): CardJson {
+export function caseFormCard(
+  municipality: Municipality,
+  submissionId: string,
+  draft: CaseDraft = EMPTY_DRAFT,
+  errors: FieldErrors = {},
+  formError = "",
+): CardJson {
   const errorTexts = Object.fromEntries(
     DRAFT_FIELDS.map((f) => [f, errors[f] ? fieldErrorText(errors[f], municipality.minimumAge) : ""]),
   ) as CaseFormCard["errors"];

@@ -54,7 +54,10 @@ export function caseInForumCard(view: ViewContext, record: CaseRecord, form: Dec
     banner: form.banner ?? "",
     ageGroup: ageGroupText(municipality, record.forumId),
     department: escapeMarkdown(record.department),
-    meetingText: record.state === "awaiting-information" || record.state === "withdrawn" ? TEXT.stateText[record.state] : caseMeetingText(view, record),
+    meetingText:
+      record.state === "awaiting-information" || record.state === "withdrawn"
+        ? TEXT.stateText[record.state]
+        : caseMeetingText(view, record),
     stateText: TEXT.stateText[record.state],
     decisionText: record.decision && record.decision !== "postpone" ? decisionText(municipality, record) : "",
     decidedText: decidedText(record, view.timeZone),

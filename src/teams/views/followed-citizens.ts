@@ -17,7 +17,14 @@ export const FOLLOWED_SHOWN = 50;
 export function followedCitizensCard(view: ViewContext, citizens: FollowedCitizen[]): CardJson {
   return renderCard("followed-citizens", {
     count: citizens.length,
-    summary: citizens.length > FOLLOWED_SHOWN ? FOLLOW_TEXT.listSummaryCut(citizens.length, FOLLOWED_SHOWN) : FOLLOW_TEXT.listSummary(citizens.length),
-    citizens: citizens.slice(0, FOLLOWED_SHOWN).map((c) => ({ maskedCpr: maskCpr(c.cprDigits), purpose: FOLLOW_TEXT.purpose[c.purpose], since: shortDateText(c.since, view.timeZone) })),
+    summary:
+      citizens.length > FOLLOWED_SHOWN
+        ? FOLLOW_TEXT.listSummaryCut(citizens.length, FOLLOWED_SHOWN)
+        : FOLLOW_TEXT.listSummary(citizens.length),
+    citizens: citizens.slice(0, FOLLOWED_SHOWN).map((c) => ({
+      maskedCpr: maskCpr(c.cprDigits),
+      purpose: FOLLOW_TEXT.purpose[c.purpose],
+      since: shortDateText(c.since, view.timeZone),
+    })),
   });
 }

@@ -19,7 +19,12 @@ export interface HandOverCaseCard {
 }
 
 /** "Skift sagsbehandler": the colleague (an employment caseworker) who takes the case over. */
-export function handOverCaseCard(municipality: Municipality, record: CaseRecord, user: string, form: { selected?: string; error?: string } = {}): CardJson {
+export function handOverCaseCard(
+  municipality: Municipality,
+  record: CaseRecord,
+  user: string,
+  form: { selected?: string; error?: string } = {},
+): CardJson {
   return renderCard("hand-over-case", {
     caseNo: record.caseNo,
     version: record.version,

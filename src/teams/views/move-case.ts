@@ -32,7 +32,10 @@ export function moveCaseCard(
     meetingText: caseMeetingText(view, record),
     error: form.error ?? "",
     selected: form.selected ?? "",
-    meetings: meetings.map(({ meeting, free }) => ({ key: meetingKey(meeting), title: TEXT.moveChoice(dateTimeText(meeting.startsAt, view.timeZone), free) })),
+    meetings: meetings.map(({ meeting, free }) => ({
+      key: meetingKey(meeting),
+      title: TEXT.moveChoice(dateTimeText(meeting.startsAt, view.timeZone), free),
+    })),
     moveCase: VERBS.moveCase,
     showCaseCard: VERBS.showCaseCard,
   });

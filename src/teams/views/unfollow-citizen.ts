@@ -14,7 +14,10 @@ export interface UnfollowCitizenCard {
 }
 
 /** `stop følg <CPR>`: why the caseworker stops following (audited). */
-export function unfollowCitizenCard(citizen: { citizenId: string; cprDigits: string }, form: { reason?: string; error?: string } = {}): CardJson {
+export function unfollowCitizenCard(
+  citizen: { citizenId: string; cprDigits: string },
+  form: { reason?: string; error?: string } = {},
+): CardJson {
   return renderCard("unfollow-citizen", {
     citizenId: citizen.citizenId,
     question: FOLLOW_TEXT.unfollowQuestion(maskCpr(citizen.cprDigits)),

@@ -123,12 +123,16 @@ export class InMemoryOutbox implements Outbox {
   }
 
   async markFailed(pointer: OutboxPointer, message: OutboxMessage, reason: string, at: Date): Promise<void> {
-    if (this.settle(pointer, message, { state: "failed", failure: reason })) this.parkedAt.set(pointerKey(pointer.tenantId, pointer.id), at.toISOString());
+    if (this.settle(pointer, message, { state: "failed", failure: reason }))
+      this.parkedAt.set(pointerKey(pointer.tenantId, pointer.id), at.toISOString());
     await this.drop(pointer);
   }
 
   async parked(tenantId: string): Promise<ParkedMessages> {
-    const times = [...this.parkedAt].filter(([key]) => key.startsWith(`${tenantId}\n`)).map(([, at]) => at).sort();
+    const times = [...this.parkedAt]
+      .filter(([key]) => key.startsWith(`${tenantId}\n`))
+      .map(([, at]) => at)
+      .sort();
     return times.length > 0 ? { count: times.length, oldestAt: times[0]! } : { count: 0 };
   }
 
