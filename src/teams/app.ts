@@ -3,10 +3,12 @@ import type { TurnContext } from "botbuilder";
 import type { BotDeps } from "./bot-deps.js";
 import {
   followCitizen,
+  handOverFollowing,
   listFollowed,
   sendBostotteStart,
   showBostotteDetails,
   showBostotteForm,
+  showHandOverFollowing,
   startFollowing,
   stopFollowing,
   submitBostotte,
@@ -74,6 +76,8 @@ export const ACTIONS = {
   [VERBS.unfollowCitizen]: unfollowCitizen,
   [VERBS.showHandOverCase]: showHandOverCase,
   [VERBS.handOverCase]: handOverCase,
+  [VERBS.showHandOverFollowing]: showHandOverFollowing,
+  [VERBS.handOverFollowing]: handOverFollowing,
   [VERBS.openPlan]: openPlan,
   [VERBS.showEditPlan]: showEditPlan,
   [VERBS.addPlanEffort]: addPlanEffort,

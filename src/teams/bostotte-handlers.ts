@@ -4,7 +4,7 @@ import { z } from "zod";
 import { BOSTOTTE_KINDS, emptyBostotteDraft, type BostotteDraft } from "../domain/bostotte.js";
 import { mayRecordBostotte, submitBostotteForm } from "../domain/bostotte-form.js";
 import { maskCpr } from "../domain/cpr.js";
-import { follow, followedBy, unfollow } from "../domain/following.js";
+import { follow, followedBy, handOverFollowing as handOverFollowingUseCase, unfollow } from "../domain/following.js";
 import { bostotteDecision, type RecordBostotteOutcome } from "../domain/record-bostotte.js";
 import { findFollowed } from "../domain/stop-following.js";
 import type { BotDeps } from "./bot-deps.js";
@@ -18,6 +18,8 @@ import { bostotteStartCard } from "./views/bostotte-start.js";
 import { followCitizenCard } from "./views/follow-citizen.js";
 import { followedCitizensCard } from "./views/followed-citizens.js";
 import { unfollowCitizenCard } from "./views/unfollow-citizen.js";
+import { handOverFollowingCard } from "./views/hand-over-following.js";
+import { personName } from "./format.js";
 
 const noInput = z.object({});
 const kindInput = z.object({ kind: z.enum(BOSTOTTE_KINDS) });
@@ -195,4 +197,42 @@ export async function unfollowCitizen(ctx: TurnContext, deps: BotDeps, raw: unkn
 async function findCitizen(deps: BotDeps, municipality: Parameters<typeof followedBy>[1]["municipality"], user: string, citizenId: string) {
   const { citizens } = await followedBy(deps, { municipality, user });
   return citizens.find((c) => c.citizenId === citizenId);
+}
+
+const citizenRef = z.object({ citizenId: z.string().min(1).max(100) });
+const handOverFollowingInput = z.object({ citizenId: z.string().min(1).max(100), to: text(100) });
+
+/** "Giv videre" on a followed citizen in `følger`: choose the colleague who follows the citizen instead. */
+export async function showHandOverFollowing(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, citizenRef, raw, FOLLOW_TEXT.notFollowing);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data } = read.turn;
+  const citizen = await findCitizen(deps, municipality, user.aadObjectId, data.citizenId);
+  return citizen ? handOverFollowingCard(municipality, citizen, user.aadObjectId) : FOLLOW_TEXT.notFollowing;
+}
+
+/** "Giv videre": the colleague follows the citizen from now on (purpose kept) and is told once. */
+export async function handOverFollowing(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
+  const read = readTurn(ctx, deps, handOverFollowingInput, raw, FOLLOW_TEXT.notFollowing);
+  if (!read.ok) return read.answer;
+  const { municipality, user, data } = read.turn;
+  const citizen = await findCitizen(deps, municipality, user.aadObjectId, data.citizenId);
+  if (!citizen) return FOLLOW_TEXT.notFollowing;
+  if (!data.to) return handOverFollowingCard(municipality, citizen, user.aadObjectId, { error: FOLLOW_TEXT.handOverChoose });
+  const outcome = await handOverFollowingUseCase(deps, { municipality, citizenId: data.citizenId, from: user.aadObjectId, to: data.to });
+  switch (outcome.kind) {
+    case "handed-over":
+      return FOLLOW_TEXT.followingHandedOver2(maskCpr(citizen.cprDigits), personName(municipality, data.to));
+    case "already-following":
+      return FOLLOW_TEXT.handOverFollowingAlready;
+    case "not-caseworker":
+      return handOverFollowingCard(municipality, citizen, user.aadObjectId, {
+        selected: data.to,
+        error: FOLLOW_TEXT.handOverNotCaseworker,
+      });
+    case "not-following":
+      return FOLLOW_TEXT.notFollowing;
+    case "not-allowed":
+      return FOLLOW_TEXT.handOverOnlyCaseworker;
+  }
 }

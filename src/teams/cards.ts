@@ -21,6 +21,7 @@ import type { CaseMovedAwayCard } from "./views/case-moved-away.js";
 import type { CaseRaisedCard } from "./views/case-raised.js";
 import type { DecisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 import type { HandOverCaseCard } from "./views/hand-over-case.js";
+import type { HandOverFollowingCard } from "./views/hand-over-following.js";
 import type { HelpCard } from "./views/help.js";
 import type { MeetingCancelledCard } from "./views/meeting-cancelled.js";
 import type { MoveCaseCard } from "./views/move-case.js";
@@ -56,6 +57,7 @@ export interface CardData {
   "case-raised": CaseRaisedCard;
   "decision-for-caseworker": DecisionForCaseworkerCard;
   "hand-over-case": HandOverCaseCard;
+  "hand-over-following": HandOverFollowingCard;
   help: HelpCard;
   "meeting-cancelled": MeetingCancelledCard;
   "move-case": MoveCaseCard;

@@ -301,6 +301,10 @@ export const FOLLOW_TEXT = {
     `${from} har givet dig borgeren ${masked} videre: du følger nu borgeren og får besked om bostøtte. Skriv **følger** for at se dine borgere.`,
   targetGroupChange: (references: string, masked: string, age: number, date: string, forum: string) =>
     `Målgruppeskift: borgeren ${masked} (sag ${references}) fylder ${age} år ${date} og hører nu til ${forum}. Orientér hinanden om, hvad det betyder for indsatsen.`,
+  handOverFollowingQuestion: (masked: string) =>
+    `Hvem skal følge borgeren ${masked} i stedet for dig? Kollegaen får besked og får fremover besked om bostøtte; du gør ikke.`,
+  followingHandedOver2: (masked: string, to: string) => `${to} følger nu borgeren ${masked} i stedet for dig og har fået besked.`,
+  handOverFollowingAlready: "Kollegaen følger allerede borgeren. Intet er ændret.",
   handOverOnlyCaseworker: "Kun sagens sagsbehandler (eller en administrator) kan give sagen videre. Intet er ændret.",
   handOverClosed: "Sagen er afsluttet og kan ikke gives videre. Intet er ændret.",
   handOverChoose: "Vælg en kollega fra listen.",

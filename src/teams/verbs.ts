@@ -23,6 +23,8 @@ export const VERBS = {
   unfollowCitizen: "unfollowCitizen",
   showHandOverCase: "showHandOverCase",
   handOverCase: "handOverCase",
+  showHandOverFollowing: "showHandOverFollowing",
+  handOverFollowing: "handOverFollowing",
   openPlan: "openPlan",
   showEditPlan: "showEditPlan",
   addPlanEffort: "addPlanEffort",

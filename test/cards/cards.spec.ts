@@ -251,8 +251,10 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
   },
   "followed-citizens": {
     count: 100,
-    summary: "Du følger 100 eller flere borgere; her er de 50 nyeste.",
-    citizens: Array.from({ length: 50 }, () => ({
+    summary: "Du følger 100 eller flere borgere; her er de 30 nyeste.",
+    citizens: Array.from({ length: 30 }, (_, i) => ({
+      citizenId: `0123456789abcdef0123456789abc${String(i).padStart(3, "0")}`,
+      showHandOverFollowing: VERBS.showHandOverFollowing,
       maskedCpr: "610190-xxxx",
       purpose: "Igangværende beskæftigelsessag",
       since: "23.11.2026",
@@ -265,6 +267,14 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     error: "Vælg en årsag fra listen.",
     reasons: [{ title: "Andet", value: "andet" }],
     unfollowCitizen: VERBS.unfollowCitizen,
+  },
+  "hand-over-following": {
+    citizenId: "0123456789abcdef0123456789abcdef",
+    question: "Hvem skal følge borgeren 610190-xxxx i stedet for dig?",
+    selected: "c1",
+    error: "Vælg en kollega fra listen.",
+    colleagues: Array.from({ length: 60 }, (_, i) => ({ id: `c${i}`, name: `Sagsbehandler nr. ${i}` })),
+    handOverFollowing: VERBS.handOverFollowing,
   },
   "hand-over-case": {
     caseNo: 12,

@@ -7,6 +7,7 @@ import {
   CASEWORKER,
   COORDINATOR,
   fakeCprForAge,
+  COLLEAGUE,
   OUTSIDER,
   SOCIAL_CASEWORKER,
   testMunicipality,
@@ -23,7 +24,8 @@ beforeAll(async () => {
   tables = await openTables(inject("azuriteConnectionString"));
   bot = await startBotHarness({ municipality, tables, now: () => now });
   await bot.say("tilknyt forum voksne", ADMINISTRATOR, "channel", CHANNEL);
-  for (const user of [CASEWORKER, SOCIAL_CASEWORKER]) await bot.post({ ...bot.base(user), type: "installationUpdate", action: "add" });
+  for (const user of [CASEWORKER, COLLEAGUE, SOCIAL_CASEWORKER])
+    await bot.post({ ...bot.base(user), type: "installationUpdate", action: "add" });
   await bot.dispatcher.runOnce();
 });
 afterAll(() => bot.close());
@@ -199,6 +201,34 @@ describe("following a citizen", () => {
     expect(done.body.value).toContain("Du følger ikke længere borgeren");
     const gone = await bot.say(`stop følg ${cpr}`, CASEWORKER);
     expect(gone.replies[0]!.text).toContain("Du følger ikke den borger");
+  });
+
+  it("hands a followed citizen to a colleague, who is told once and is told of bostøtte from then on", async () => {
+    const cpr = fakeCprForAge(44, now);
+    await bot.execute(VERBS.followCitizen, { cpr, purpose: "bostotte-orientering" }, CASEWORKER);
+    const list = await bot.say("følger", CASEWORKER);
+    const listed = list.replies[0]!.attachments![0]!.content as Record<string, unknown>;
+    const ids = JSON.stringify(listed)
+      .match(/"citizenId":"([^"]+)"/g)!
+      .map((m) => m.slice(13, -1));
+    let handed: string | undefined;
+    for (const citizenId of ids) {
+      const form = await bot.execute(VERBS.showHandOverFollowing, { citizenId }, CASEWORKER);
+      if (JSON.stringify(form.body.value).includes(`${cpr.slice(0, 6)}-xxxx`)) handed = citizenId;
+    }
+    expect(handed).toBeDefined();
+    const before = bot.sent.length;
+    const done = await bot.execute(VERBS.handOverFollowing, { citizenId: handed, to: COLLEAGUE.aadObjectId }, CASEWORKER);
+    expect(done.body.value).toContain(`Test Kollega følger nu borgeren ${cpr.slice(0, 6)}-xxxx`);
+    await bot.dispatcher.runOnce();
+    expect(sentTo(personal(COLLEAGUE), before).map((s) => s.body.text)).toEqual([expect.stringContaining("har givet dig borgeren")]);
+
+    const submissionId = await newForm("ophoer");
+    await bot.execute(VERBS.submitBostotte, { submissionId, ...TERMINATION(cpr) }, SOCIAL_CASEWORKER);
+    const after = bot.sent.length;
+    await bot.dispatcher.runOnce();
+    expect(sentTo(personal(COLLEAGUE), after)).toHaveLength(1);
+    expect(sentTo(personal(CASEWORKER), after)).toHaveLength(0);
   });
 
   it("refuses a social caseworker and a wrong CPR number, keeping what was typed", async () => {
