@@ -24,7 +24,7 @@ export default tseslint.config(
       { group: TEAMS, message: "src/domain must not depend on Teams." },
       { group: ["@azure/*"], message: "src/domain must not depend on Azure." },
       {
-        group: ["../teams/*", "../storage/*", "../jobs/*", "../dev/*", "../config.js", "../logger.js", "../sparring.js"],
+        group: ["../teams/*", "../storage/*", "../jobs/*", "../dev/*", "../config.js", "../logger.js", "../sparring.js", "../directory/*"],
         message: "src/domain must not depend on the edges.",
       },
     ],
@@ -39,7 +39,7 @@ export default tseslint.config(
           patterns: [
             { group: ["@azure/*"], message: "The Teams edge talks to storage through the ports in src/domain/ports.ts." },
             {
-              group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js"],
+              group: ["**/storage/*", "**/jobs/*", "**/dev/*", "**/sparring.js", "**/config.js", "**/directory/*"],
               message: "The Teams edge imports the domain, never storage, jobs, the launcher or the config.",
             },
           ],
@@ -80,6 +80,17 @@ export default tseslint.config(
       {
         group: ["../teams/*", "../jobs/*", "../dev/*", "../sparring.js", "../config.js"],
         message: "src/storage implements the domain's ports and imports nothing else of ours.",
+      },
+    ],
+  ),
+  // The directory (Microsoft Graph) implements the domain's Directory port; it knows nothing of Teams, storage or the launcher.
+  fence(
+    ["src/directory/**/*.ts"],
+    [
+      { group: TEAMS, message: "src/directory must not depend on Teams." },
+      {
+        group: ["../teams/*", "../storage/*", "../jobs/*", "../dev/*", "../sparring.js", "../config.js"],
+        message: "src/directory implements the domain's Directory port and imports nothing else of ours.",
       },
     ],
   ),

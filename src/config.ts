@@ -17,6 +17,10 @@ const envSchema = z.object({
   BOT_APP_PASSWORD: z.string().optional().transform(emptyToUndefined),
   BOT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
   BOT_TENANT_ID: z.string().trim().optional().transform(emptyToUndefined),
+  /** Test or sovereign-cloud override of where the Bot Framework publishes its token signing keys. */
+  BOT_OPENID_METADATA_URL: z.string().trim().optional().transform(emptyToUndefined),
+  /** Test or sovereign-cloud override of the issuer of the Bot Framework's tokens. */
+  BOT_TOKEN_ISSUER: z.string().trim().optional().transform(emptyToUndefined),
   STORAGE_ACCOUNT_URL: z.string().trim().optional().transform(emptyToUndefined),
   STORAGE_CONNECTION_STRING: z.string().trim().optional().transform(emptyToUndefined),
   AZURE_CLIENT_ID: z.string().trim().optional().transform(emptyToUndefined),
@@ -35,6 +39,10 @@ const envSchema = z.object({
     z.string().trim().url().default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
   ),
   BOSTOTTE_API_AUDIENCE: z.string().optional().transform(emptyToUndefined),
+  /** Where role lists are looked up: "graph" (groups, e-mail) or "config" (object ids as written); default graph in production. */
+  ROLE_DIRECTORY: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["graph", "config"]).optional()),
+  GRAPH_BASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().url().default("https://graph.microsoft.com")),
+  ROLE_CACHE_SECONDS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(3600).default(300)),
 });
 
 function emptyToUndefined(value: string | undefined): string | undefined {
@@ -82,7 +90,18 @@ export type StorageSetting =
 export interface Config {
   port: number;
   /** Production when set: Bot Framework tokens are checked and the host listens publicly. */
-  bot: { appId: string; appPassword?: string; appType: string; tenantId?: string } | undefined;
+  bot:
+    | {
+        appId: string;
+        appPassword?: string;
+        appType: string;
+        tenantId?: string;
+        /** The Bot Framework's OpenID metadata (`BOT_OPENID_METADATA_URL`); botbuilder's public-cloud address when not set. */
+        openIdMetadataUrl?: string;
+        /** The issuer of the Bot Framework's tokens (`BOT_TOKEN_ISSUER`); botbuilder's public-cloud issuer when not set. */
+        tokenIssuer?: string;
+      }
+    | undefined;
   /** Without a bot app id the bot serves loopback only (SPEC §9). */
   host: string;
   storage: StorageSetting;
@@ -106,6 +125,23 @@ export interface Config {
     /** Local development only: the shared key in DATA_DIR; never set in production. */
     localKey: string | undefined;
   };
+  /** Roles from Entra ID (SPEC §1): where role lists' groups and e-mail addresses are looked up. */
+  roles: RoleDirectorySetting;
+}
+
+/**
+ * Where the role lists of MUNICIPALITIES_FILE are looked up (SPEC §1): in Microsoft Graph with
+ * the app's managed identity — groups (transitively) and e-mail addresses as well as object ids,
+ * remembered for `cacheSeconds` — or, locally by default, from the file alone (object ids only).
+ */
+export interface RoleDirectorySetting {
+  directory: "graph" | "config";
+  /** Microsoft Graph's address (`GRAPH_BASE_URL`); a local stub in tests. */
+  graphBaseUrl: string;
+  /** How long what Graph said is used before it is asked again (`ROLE_CACHE_SECONDS`). */
+  cacheSeconds: number;
+  /** The user-assigned managed identity's client id (`AZURE_CLIENT_ID`); without it, DefaultAzureCredential. */
+  clientId?: string;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (e.BOT_APP_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID)
       problems.push("BOT_TENANT_ID is required for a SingleTenant or UserAssignedMSI bot registration.");
     if (!e.ENTRA_JWKS_URL.startsWith("https://")) problems.push("ENTRA_JWKS_URL must be an https:// address when BOT_APP_ID is set.");
+    if (e.BOT_OPENID_METADATA_URL && !isHttpsAddress(e.BOT_OPENID_METADATA_URL))
+      problems.push(
+        "BOT_OPENID_METADATA_URL must be an https:// address (the Bot Framework's OpenID metadata document); leave it empty for the public Azure cloud.",
+      );
   }
   if (e.STORAGE_ACCOUNT_URL && e.STORAGE_CONNECTION_STRING) {
     problems.push(
@@ -176,6 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!isValidTimeZone(e.TIME_ZONE)) problems.push(`TIME_ZONE "${e.TIME_ZONE}" is not a known IANA time zone.`);
 
+  if (production && (e.ROLE_DIRECTORY ?? "graph") === "graph" && !isHttpsAddress(e.GRAPH_BASE_URL)) {
+    problems.push("GRAPH_BASE_URL must be an https:// address when BOT_APP_ID is set (Microsoft Graph: https://graph.microsoft.com).");
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Sparring cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
@@ -184,7 +228,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     bot: production
-      ? { appId: e.BOT_APP_ID!, appPassword: e.BOT_APP_PASSWORD, appType: e.BOT_APP_TYPE, tenantId: e.BOT_TENANT_ID }
+      ? {
+          appId: e.BOT_APP_ID!,
+          appPassword: e.BOT_APP_PASSWORD,
+          appType: e.BOT_APP_TYPE,
+          tenantId: e.BOT_TENANT_ID,
+          openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+          tokenIssuer: e.BOT_TOKEN_ISSUER,
+        }
       : undefined,
     host: production ? "0.0.0.0" : "127.0.0.1",
     storage: storageSetting(e, dataDir),
@@ -200,7 +251,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audiences: commaList(e.BOSTOTTE_API_AUDIENCE),
       localKey: production ? undefined : localBostotteKey(dataDir),
     },
+    roles: {
+      directory: e.ROLE_DIRECTORY ?? (production ? "graph" : "config"),
+      graphBaseUrl: e.GRAPH_BASE_URL,
+      cacheSeconds: e.ROLE_CACHE_SECONDS,
+      clientId: e.AZURE_CLIENT_ID,
+    },
   };
+}
+
+function isHttpsAddress(value: string): boolean {
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 function commaList(value: string | undefined): string[] {

@@ -16,11 +16,14 @@ const SENSITIVE_KEYS = new Set([
   "authorization",
 ]);
 const CPR_SHAPED = /\b\d{6}-?\d{4}\b/g;
+/** How deep an object is looked into; what lies deeper is left out, never written unscrubbed. */
+const MAX_DEPTH = 6;
 
 /** Replaces CPR-shaped numbers and sensitive fields, however deep they sit. */
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return value.replace(CPR_SHAPED, "[cpr]");
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return "[too deep]";
   if (value instanceof Error) {
     return { type: value.name, message: scrub(value.message, depth + 1), stack: scrub(value.stack, depth + 1) };
   }
@@ -31,6 +34,8 @@ export function scrub(value: unknown, depth = 0): unknown {
 }
 
 const correlation = new AsyncLocalStorage<string>();
+/** The level that what libraries print on the console is logged at while {@link withLibraryConsoleAt} runs. */
+const libraryConsoleLevel = new AsyncLocalStorage<"debug" | "info" | "warn">();
 
 /**
  * Runs `work` with a correlation id: every log line written while it runs (however deep,
@@ -52,14 +57,36 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       formatters: { log: (object) => scrub(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const cleaned = args.map((a) => (typeof a === "string" ? scrub(a) : a)) as Parameters<typeof method>;
-          method.apply(this, cleaned);
+          method.apply(this, withScrubbedMessage(args) as Parameters<typeof method>);
         },
       },
       serializers: { err: (e: unknown) => scrub(e) },
     },
     destination,
   );
+}
+
+/**
+ * pino's arguments with the message formatted here rather than by pino: the values put into
+ * it (`%s`, `%d`, `%o`, `%j`) are scrubbed first, as a log object's fields are, and the
+ * finished text once more, since pino's formatters never see the message.
+ */
+function withScrubbedMessage(args: unknown[]): unknown[] {
+  const at = typeof args[0] === "string" ? 0 : 1;
+  const template = args[at];
+  if (typeof template !== "string") return args;
+  const message = scrub(format(template, ...args.slice(at + 1).map((value) => scrub(value))));
+  return at === 0 ? [message] : [args[0], message];
+}
+
+/**
+ * Runs `work` with what libraries print on the console (see {@link routeConsoleToLogger})
+ * logged at `level` whatever console method they used: for work whose failures are the
+ * caller's, e.g. botbuilder's token checks, which print an expired token's stack with
+ * `console.error` — not an error of ours, and not worth an exception in Application Insights.
+ */
+export function withLibraryConsoleAt<T>(level: "debug" | "info" | "warn", work: () => T): T {
+  return libraryConsoleLevel.run(level, work);
 }
 
 /**
@@ -72,14 +99,18 @@ export function routeConsoleToLogger(logger: Logger): () => void {
   const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
   const line = (args: unknown[]) => {
     const err = args.find((a): a is Error => a instanceof Error);
-    const message = format(...args.filter((a) => a !== err));
+    // Objects are scrubbed by field before they become text, as in a log object.
+    const message = format(...args.filter((a) => a !== err).map((a) => scrub(a)));
     return { err, message };
   };
   const to =
     (write: (obj: object, msg: string) => void) =>
     (...args: unknown[]) => {
       const { err, message } = line(args);
-      write(err ? { err, source: "console" } : { source: "console" }, message);
+      const fields = err ? { err, source: "console" } : { source: "console" };
+      const demoted = libraryConsoleLevel.getStore();
+      if (demoted) logger[demoted](fields, message);
+      else write(fields, message);
     };
   console.log = to((o, m) => logger.info(o, m));
   console.info = to((o, m) => logger.info(o, m));

@@ -1,20 +1,30 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { TeamsAdapter } from "@microsoft/teams-ai";
+import { CallerIdConstants, type ConfigurationBotFrameworkAuthenticationOptions } from "botbuilder";
+// botbuilder's own connector (same version); it does not re-export the public cloud's constants.
+import { AuthenticationConstants } from "botframework-connector";
 import type { Server } from "node:http";
 import { ConfigError, type Config, type StorageSetting } from "./config.js";
+import type { RoleDirectorySetting } from "./config.js";
+import { CachedDirectory } from "./directory/cached-directory.js";
+import { GraphDirectory } from "./directory/graph-directory.js";
+import { LocalDirectory } from "./directory/local-directory.js";
+import { withDirectoryRoles, type Directory } from "./domain/roles.js";
 import type { Logger } from "./logger.js";
 import { FieldCipher } from "./storage/field-cipher.js";
 import { TableAddressBook } from "./storage/table-address-book.js";
 import { TableCaseRepository } from "./storage/table-case-repository.js";
 import { TableCitizenRepository } from "./storage/table-citizen-repository.js";
 import { TablePlanRepository } from "./storage/table-plan-repository.js";
+import { TablePrivacyStore } from "./storage/table-privacy-store.js";
+import { applyRetention } from "./domain/retention.js";
 import { remindPlanFollowUps } from "./domain/plan-follow-ups.js";
 import { TableMeetingRepository } from "./storage/table-meeting-repository.js";
 import { forumCalendar } from "./domain/forum-calendar.js";
 import { openTables, storageReachable, type TableAccess, type TableClients } from "./storage/table-storage.js";
 import type { Clock } from "./domain/ports.js";
 import { createBot } from "./teams/app.js";
-import { createHost, listen, RequestGate } from "./teams/server.js";
+import { botFrameworkAuthenticator, createHost, listen, RequestGate } from "./teams/server.js";
 import { createEntraTokenVerifier } from "./teams/entra-token.js";
 import { bostotteEvents } from "./teams/bostotte-events.js";
 import { notifyTargetGroupChanges } from "./domain/target-group-change.js";
@@ -58,16 +68,8 @@ export async function startSparring(
   storage: TableAccess = configuredTableAccess(config.storage),
 ): Promise<RunningSparring> {
   const tables = await openTables(storage);
-  const adapter = new TeamsAdapter(
-    config.bot
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.tenantId,
-        }
-      : {},
-  );
+  const botAuthentication = config.bot ? botAuthenticationOptions(config.bot) : undefined;
+  const adapter = new TeamsAdapter(botAuthentication ?? {});
   const { deps, outbox } = wireSparring({
     tables,
     adapter,
@@ -77,6 +79,7 @@ export async function startSparring(
     municipalities: config.municipalities,
     logger,
     clock: { now: () => new Date() },
+    directory: roleDirectory(config.roles, { now: () => new Date() }),
   });
   const bot = createBot(deps);
   const background = startBackgroundWork(deps, outbox, new TableLeases(tables.leases), config.bot?.appId ?? "");
@@ -86,6 +89,7 @@ export async function startSparring(
     adapter,
     logic: (context) => bot.run(context).then(() => undefined),
     localOnly: config.bot === undefined,
+    authenticate: botAuthentication ? botFrameworkAuthenticator(botAuthentication) : undefined,
     allowedTenants: new Set(config.municipalities.keys()),
     health: async () => ({ storage: await storageReachable(tables) }),
     logger,
@@ -123,6 +127,31 @@ export async function startSparring(
 }
 
 /**
+ * The bot's credentials and token settings, for the adapter and the host's own check alike.
+ * botbuilder reads any one of the endpoint settings as "a complete custom cloud": when an
+ * override is configured, the others are given their public-cloud values explicitly.
+ */
+export function botAuthenticationOptions(bot: NonNullable<Config["bot"]>): ConfigurationBotFrameworkAuthenticationOptions {
+  const credentials = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword,
+    MicrosoftAppType: bot.appType,
+    MicrosoftAppTenantId: bot.tenantId,
+  };
+  if (!bot.openIdMetadataUrl && !bot.tokenIssuer) return credentials;
+  return {
+    ...credentials,
+    ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: bot.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+}
+
+/**
  * The configured Table Storage: by account URL with the app's managed identity (the
  * user-assigned one when its client id is configured), or by connection string.
  */
@@ -142,6 +171,27 @@ export function configuredTableAccess(storage: StorageSetting): TableAccess {
   }
 }
 
+/**
+ * Where the role lists' entries are looked up (SPEC §1): Microsoft Graph with the app's
+ * managed identity (the user-assigned one when its client id is configured), what it said
+ * kept for ROLE_CACHE_SECONDS; or the configuration's object ids alone.
+ */
+export function roleDirectory(setting: RoleDirectorySetting, clock: Clock): Directory {
+  if (setting.directory === "config") return new LocalDirectory();
+  const credential = setting.clientId ? new ManagedIdentityCredential({ clientId: setting.clientId }) : new DefaultAzureCredential();
+  const scope = `${new URL(setting.graphBaseUrl).origin}/.default`;
+  const graph = new GraphDirectory({
+    baseUrl: setting.graphBaseUrl,
+    // App-only. A managed identity gets tokens for its own tenant: Graph is asked there (README).
+    token: async () => {
+      const token = await credential.getToken(scope);
+      if (!token) throw new Error("no token for Microsoft Graph");
+      return token.token;
+    },
+  });
+  return new CachedDirectory(graph, setting.cacheSeconds * 1000, clock);
+}
+
 /** Repositories and edge dependencies over one set of tables; shared by production and tests. */
 export function wireSparring(o: {
   tables: Pick<TableClients, "cases" | "caseIndex" | "addresses" | "outbox">;
@@ -153,6 +203,8 @@ export function wireSparring(o: {
   municipalities: ReadonlyMap<string, Municipality>;
   logger: Logger;
   clock: Clock;
+  /** Where role lists are looked up (see {@link roleDirectory}); without it, the object ids as configured. */
+  directory?: Directory;
 }): { deps: BotDeps; outbox: TableOutbox } {
   const outbox = new TableOutbox(o.tables.cases, o.tables.outbox);
   const cipher = new FieldCipher(o.encryptionKey, o.cprLookupKey);
@@ -166,9 +218,11 @@ export function wireSparring(o: {
     plans: new TablePlanRepository(o.tables.cases, o.tables.caseIndex, cipher, outbox),
     outbox,
     overview: new TableOverviewLog(o.tables.caseIndex, o.tables.cases, outbox),
+    privacy: new TablePrivacyStore(o.tables.cases, o.tables.caseIndex, cipher, outbox),
     clock: o.clock,
     timeZone: o.timeZone,
     municipalities: o.municipalities,
+    directory: o.directory ?? new LocalDirectory(),
     logger: o.logger,
   };
   return { deps, outbox };
@@ -197,6 +251,8 @@ const ROLL_OVER_EVERY_MS = 5 * 60_000;
 const TARGET_GROUP_EVERY_MS = 15 * 60_000;
 const PLAN_FOLLOW_UPS_EVERY_MS = 10 * 60_000;
 const OVERVIEWS_EVERY_MS = 5 * 60_000;
+/** Retention runs daily (and at start-up); what is due waits at most a day. */
+const RETENTION_EVERY_MS = 24 * 3_600_000;
 
 /**
  * The outbox dispatcher (on every instance: each message is claimed by one) and the
@@ -240,7 +296,25 @@ export function startBackgroundWork(deps: BotDeps, outbox: TableOutbox, leases: 
   scheduler.every(
     "manager-overviews",
     OVERVIEWS_EVERY_MS,
-    forEachMunicipality((m) => sendScheduledOverviews(deps, m)),
+    // Managers by Entra ID group count too; when the directory cannot be asked the run fails and the next one catches up.
+    forEachMunicipality(async (m) => sendScheduledOverviews(deps, await withDirectoryRoles(deps, m))),
+  );
+  // Retention (SPEC §9): personal data of cases over for the configured period, and audit rows past theirs.
+  scheduler.every(
+    "retention",
+    RETENTION_EVERY_MS,
+    forEachMunicipality(async (m) => {
+      const run = await applyRetention(deps, m);
+      deps.logger.info(
+        {
+          tenant: m.tenantId,
+          anonymised: run.anonymisedCases.length,
+          citizens: run.erasedCitizens.length,
+          auditRows: run.auditRowsDeleted,
+        },
+        "retention ran",
+      );
+    }),
   );
   return {
     dispatcher,

@@ -206,11 +206,10 @@ const PATH_OF_FIELD: Readonly<Record<BostotteField, string>> = {
 /** The domain's field errors as the contract's, a missing object reported once as itself ("hours", "period"). */
 export function fieldErrorsOfEvent(errors: BostotteFieldErrors, event: Pick<BostotteEvent, "hours" | "period">): EventFieldError[] {
   const out = Object.entries(errors).map(([field, code]) => {
-    let path = PATH_OF_FIELD[field as BostotteField];
-    if (code === "period.end-required") path = "period";
-    if (code === "required" && path.startsWith("hours.") && !event.hours) path = "hours";
-    if (code === "required" && path.startsWith("period.") && !event.period) path = "period";
-    return fieldError(path, code);
+    const path = PATH_OF_FIELD[field as BostotteField];
+    if (path.startsWith("hours.") && !event.hours) return fieldError("hours", "required");
+    if (path.startsWith("period.") && !event.period) return fieldError("period", "required");
+    return fieldError(code === "period.end-required" ? "period" : path, code);
   });
   return dedupe(out);
 }
@@ -257,6 +256,7 @@ function issueErrors(issue: z.ZodIssue): EventFieldError[] {
     case "invalid_type":
       return [fieldError(path || "(body)", issue.received === "undefined" ? "required" : "type")];
     case "invalid_literal":
+      if (issue.received === undefined) return [fieldError(path, "required")];
       return [fieldError(path, path === "version" ? "version.unsupported" : "invalid")];
     case "invalid_enum_value":
       return [fieldError(path, ENUM_CODES[path] ?? "invalid")];

@@ -3,7 +3,12 @@ import type { CaseRecord } from "./case.js";
 import type { Municipality } from "./municipality.js";
 import type { CaseRepository, Clock } from "./ports.js";
 
-export type ViewDetailsOutcome = { kind: "shown"; record: CaseRecord } | { kind: "refused" } | { kind: "unknown-case" };
+export type ViewDetailsOutcome =
+  | { kind: "shown"; record: CaseRecord }
+  /** Retention deleted the case's personal data `afterMonths` after it ended (SPEC §9): there is nothing to show. */
+  | { kind: "anonymised"; afterMonths: number }
+  | { kind: "refused" }
+  | { kind: "unknown-case" };
 
 /**
  * "Vis detaljer" (SPEC §6): the full case — CPR, health and social text — for the
@@ -25,6 +30,7 @@ export async function viewCaseDetails(
     action: allowed ? "view-details" : "view-refused",
     purpose: "sparring",
   });
+  if (allowed && record.anonymised) return { kind: "anonymised", afterMonths: record.anonymised.afterMonths };
   return allowed ? { kind: "shown", record } : { kind: "refused" };
 }
 

@@ -1,6 +1,7 @@
 import type { CaseState, DecisionKind } from "./case-lifecycle.js";
 import { ageOn, parseCpr, type Cpr, type LocalDate } from "./cpr.js";
 import { forumForAge, type Forum, type Municipality } from "./municipality.js";
+import type { AgeGroup } from "./overview-events.js";
 
 /** The seed (001) asks for "maks. 3-5 linjer" per agenda text: we enforce the upper bound. */
 export const MAX_LINES = 5;
@@ -165,6 +166,23 @@ export interface CaseRecord {
    * An agenda item with it is a follow-up item, not a case to decide.
    */
   planFollowUp?: string;
+  /** When the raising caseworker took the case back (state `withdrawn`). */
+  withdrawnAt?: string;
+  /**
+   * Set once retention deleted the case's personal data (SPEC §9, `retention.ts`): the CPR
+   * number, its look-up hash and every text are gone (empty here), and `age` is only the
+   * lower bound of `ageGroup`. What is left are the anonymous facts the managers' overview
+   * counts: forum, age group, department, state, decision, dates and the acute flag.
+   */
+  anonymised?: CaseAnonymisation;
+}
+
+/** What retention leaves on a case whose personal data it deleted, and when. */
+export interface CaseAnonymisation {
+  at: string;
+  /** The retention period it was deleted after, for "Personoplysninger slettet efter N måneder". */
+  afterMonths: number;
+  ageGroup: AgeGroup;
 }
 
 /** What a list of cases needs: no health, social or question text, so none is decrypted for it. */

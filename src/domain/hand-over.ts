@@ -50,6 +50,8 @@ export async function handOverCase(deps: HandOverDeps, command: HandOverCommand)
   const tenantId = municipality.tenantId;
   const record = await deps.cases.get(tenantId, command.caseNo);
   if (!record) return { kind: "unknown-case" };
+  // Retention deleted the citizen's data: there is no one left to hand over (SPEC §9).
+  if (record.anonymised) return { kind: "closed", record };
   const now = deps.clock.now();
   const acting = from.aadObjectId;
   if (record.raisedBy === to.aadObjectId) {

@@ -61,6 +61,11 @@ export const municipalitySchema = z
     forums: z.array(forumSchema).min(1),
     /** Local days off on top of the public holidays, e.g. "12-24", "12-31", "06-05" or "2026-12-28". */
     localDaysOff: z.array(localDayOffSchema).default([]),
+    /**
+     * Who holds each role (SPEC §1). An entry is a user's Entra object id or e-mail/UPN, or an
+     * Entra security group's object id (its members count, nested groups included); with
+     * Microsoft Graph they are resolved per turn, see `roles.ts`. Locally: object ids only.
+     */
     roles: z
       .object({
         /** Entra object ids of employment caseworkers who may raise cases. */
@@ -115,6 +120,21 @@ export const municipalitySchema = z
           .default({}),
         days: z.number().int().min(1).max(365).default(7),
         smallCountThreshold: z.number().int().min(1).max(20).default(3),
+      })
+      .default({}),
+    /**
+     * Retention (SPEC §9, `retention.ts`): the case itself is journalised in the municipality's
+     * own case system, so Sparring's copy lives only as long as the cooperation needs it.
+     * A finished case's personal data is deleted `closedCaseMonths` after it was closed
+     * ("Ikke grundlag"), withdrawn, or its joint plan ended; a visitated case with no joint
+     * plan counts as closed `unplannedVisitationMonths` after the visitation. Audit rows are
+     * deleted after `auditMonths` (SPEC §9: default 6 months).
+     */
+    retention: z
+      .object({
+        closedCaseMonths: z.number().int().min(1).max(120).default(12),
+        unplannedVisitationMonths: z.number().int().min(1).max(60).default(6),
+        auditMonths: z.number().int().min(1).max(120).default(6),
       })
       .default({}),
   })

@@ -546,6 +546,8 @@ export interface PlanRecord {
   createdBy: string;
   updatedAt: string;
   revision: number;
+  /** Set once retention deleted the plan's text with its case's personal data (SPEC §9, `retention.ts`). */
+  anonymisedAt?: string;
 }
 
 /** What `planer` lists: nothing of the plan's text, so nothing is decrypted for it. */

@@ -93,6 +93,8 @@ export type CasePatch = Partial<
     // Sagsbehandlerskift (src/domain/hand-over.ts): the case gets another employment caseworker.
     | "raisedBy"
     | "raisedByName"
+    // Withdrawal (src/domain/withdraw-case.ts): when, so retention knows when the case ended.
+    | "withdrawnAt"
   >
 >;
 
@@ -134,7 +136,12 @@ export interface AuditEntry {
     | "bostotte-view"
     | "bostotte-view-refused"
     | "hand-over"
-    | "hand-over-refused";
+    | "hand-over-refused"
+    // Retention and access requests (SPEC §9, src/domain/retention.ts and access-request.ts).
+    | "anonymise"
+    | "retention-erase"
+    | "access-request"
+    | "access-request-refused";
   purpose: string;
 }
 
@@ -406,7 +413,78 @@ export interface CitizenRepository {
    * once: false when they were committed before (an earlier run, another instance).
    */
   notifyOnce(tenantId: string, citizenId: string, messages: Notification[]): Promise<boolean>;
+  /**
+   * The citizen's links found by CPR number (through its keyed hash: one partition read, no
+   * scan), for an access request (SPEC §9); undefined for a citizen never linked, followed or decided on.
+   */
+  linksByCpr(tenantId: string, cprDigits: string): Promise<CitizenLinks | undefined>;
 }
 
 /** The managers' overview (SPEC §8): its events and subscriptions, see `overview-events.ts`. */
 export type { OverviewEvent, OverviewLog } from "./overview-events.js";
+
+/** Roles from Entra ID (SPEC §1): the directory the role lists' groups and e-mail addresses are looked up in, see `roles.ts`. */
+export type { Directory, DirectoryEntry, ResolvedEntries } from "./roles.js";
+
+/** What retention (SPEC §9) looks at: a case, or a citizen's own rows (followers, bostøtte decisions). */
+export type RetentionSubject = { kind: "case"; caseNo: number } | { kind: "citizen"; citizenId: string };
+
+/** A subject noted for retention in a (UTC) month `YYYY-MM`: no earlier than the month its retention clock starts. */
+export interface RetentionCandidate {
+  month: string;
+  subject: RetentionSubject;
+}
+
+/** What retention deletes of a citizen's partition (see `retention.ts`). */
+export interface CitizenErasure {
+  /** Links to cases whose personal data is gone: they no longer tie the case to the citizen. */
+  caseLinks: number[];
+  decisionIds: string[];
+  /** Object ids of followers whose following lapsed. */
+  followers: string[];
+  /** The citizen row itself (the sealed CPR number) and its birthday index row: nothing else of the citizen is left. */
+  citizen: boolean;
+}
+
+/** The audit rows of one place: beside a case (its plan's included), or beside the citizen with this CPR number. */
+export type AuditSource = { kind: "case"; caseNo: number } | { kind: "citizen"; cprDigits: string };
+
+/**
+ * What privacy (SPEC §9) needs of storage: the retention index — so finding what is due
+ * reads only the months due, never every case — deleting personal data, deleting audit rows
+ * after their period (through an index of audit rows by month), and reading audit rows for
+ * a citizen's access request. The repositories note closed cases and citizens' rows in the
+ * index themselves, before the change that starts the clock commits.
+ */
+export interface PrivacyStore {
+  /** Candidates noted in months up to and including `untilMonth`, oldest month first, at most `limit`. */
+  retentionCandidates(tenantId: string, untilMonth: string, limit: number): Promise<RetentionCandidate[]>;
+  /** Notes a subject in a month (idempotent). */
+  noteRetention(tenantId: string, subject: RetentionSubject, month: string): Promise<void>;
+  /** Removes a candidate (idempotent). */
+  dropRetention(tenantId: string, candidate: RetentionCandidate): Promise<void>;
+  /**
+   * Deletes the case's CPR number, its look-up hash and every text, keeps the anonymous
+   * facts, sets `anonymised`, and writes `audit`, in one transaction, if the case is still at
+   * `expectedVersion`. First notes the citizen the case was about in `citizenMonth`, so a run
+   * cut off after the change still reaches the citizen's link to it (the look-up hash that
+   * finds the citizen is gone with the change). Returns that citizen's id (undefined when
+   * unknown), or undefined as a whole when the case changed first or is gone.
+   */
+  anonymiseCase(
+    tenantId: string,
+    caseNo: number,
+    expectedVersion: number,
+    anonymisation: NonNullable<CaseRecord["anonymised"]>,
+    audit: AuditEntry,
+    citizenMonth: string,
+  ): Promise<{ citizenId: string | undefined } | undefined>;
+  /** The citizen's links and bostøtte decisions, for retention to judge; undefined when no citizen row is left. */
+  citizenRecords(tenantId: string, citizenId: string): Promise<{ links: CitizenLinks; decisions: BostotteRecord[] } | undefined>;
+  /** Deletes what `erasure` names of the citizen (and the index rows that hold their sealed CPR), with `audit` beside the citizen. */
+  eraseCitizenData(tenantId: string, citizenId: string, erasure: CitizenErasure, audit: AuditEntry): Promise<void>;
+  /** Deletes audit rows written before `before`, at most about `limit` per call; returns how many went. */
+  deleteAuditBefore(tenantId: string, before: Date, limit: number): Promise<number>;
+  /** The audit rows of one place, oldest first. */
+  auditTrail(tenantId: string, source: AuditSource): Promise<AuditEntry[]>;
+}

@@ -67,7 +67,7 @@ export async function withdrawCase(
     tenantId,
     record.caseNo,
     record.version,
-    { state: step.next },
+    { state: step.next, withdrawnAt: now.toISOString() },
     { at: now.toISOString(), user, action: "withdraw", purpose: "withdrawn by the raising caseworker" },
     (next) => [
       notification(

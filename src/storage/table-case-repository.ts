@@ -9,6 +9,10 @@ import type { FieldCipher } from "./field-cipher.js";
 import type { TableOutbox } from "./table-outbox.js";
 import { isBatchConflict, isConflict, isNotFound, isPreconditionFailed } from "./storage-errors.js";
 import { assertSafeKeyPart, CASE_ROW, COUNTER_ROW, keys, ROW_PREFIX } from "./table-layout.js";
+import { isFinished } from "../domain/case-lifecycle.js";
+import type { CaseAnonymisation } from "../domain/case.js";
+import { ageOfGroup } from "../domain/retention.js";
+import { earliestMonth, noteAuditMonth, noteRetention } from "./table-privacy-index.js";
 
 type CaseEntity = {
   partitionKey: string;
@@ -41,6 +45,11 @@ type CaseEntity = {
   additionalInfoSealed?: string;
   version: number;
   planFollowUp?: string;
+  withdrawnAt?: string;
+  /** Set once retention deleted the case's personal data (with `anonymisedAfterMonths` and `ageGroup`). */
+  anonymisedAt?: string;
+  anonymisedAfterMonths?: number;
+  ageGroup?: string;
 };
 
 /** Fields sealed with the field cipher; each name is part of its ciphertext's context. */
@@ -70,6 +79,10 @@ const SUMMARY_COLUMNS = [
   "socialCaseworker",
   "version",
   "planFollowUp",
+  "withdrawnAt",
+  "anonymisedAt",
+  "anonymisedAfterMonths",
+  "ageGroup",
 ] as const;
 
 /** The columns an agenda shows: nothing sealed. */
@@ -270,7 +283,9 @@ export class TableCaseRepository implements CaseRepository {
   }
 
   async audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void> {
-    await this.cases.createEntity(auditRow(keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo), entry));
+    const pk = keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo);
+    await noteAuditMonth(this.index, pk, entry.at);
+    await this.cases.createEntity(auditRow(pk, entry));
   }
 
   async change(
@@ -303,6 +318,10 @@ export class TableCaseRepository implements CaseRepository {
     // case that is not theirs), the old one is removed once the change has committed.
     const handedOver = plain.raisedBy !== undefined && plain.raisedBy !== current.raisedBy;
     if (handedOver) await this.indexRaised({ tenantId, raisedBy: assertSafeKeyPart(next.raisedBy, "user id") }, caseNo);
+    // Privacy (SPEC §9): the audit row's month, and a case that ends now, are indexed before the change commits.
+    await noteAuditMonth(this.index, pk, audit.at);
+    if (plain.state !== undefined && plain.state !== current.state && isFinished(plain.state))
+      await noteRetention(this.index, tenantId, { kind: "case", caseNo }, earliestMonth(audit.at, plain.decidedAt, plain.withdrawnAt));
     try {
       await this.outbox.commit(
         pk,
@@ -337,6 +356,57 @@ export class TableCaseRepository implements CaseRepository {
       },
       "Merge",
     );
+  }
+
+  /**
+   * Retention (SPEC §9, `PrivacyStore.anonymiseCase`): replaces the case row by its anonymous
+   * facts — a whitelist, so a column added later is deleted unless it is listed in
+   * {@link ANONYMOUS_COLUMNS} — with the anonymisation mark and `audit`, in one transaction,
+   * conditional on `expectedVersion`. Before that, the citizen the case was about (its
+   * `cprLookup`, which goes now) is noted for retention in `citizenMonth`.
+   */
+  async anonymise(
+    tenantId: string,
+    caseNo: number,
+    expectedVersion: number,
+    anonymisation: CaseAnonymisation,
+    audit: AuditEntry,
+    citizenMonth: string,
+  ): Promise<{ citizenId: string | undefined } | undefined> {
+    const pk = keys.casePartition(assertSafeKeyPart(tenantId, "tenant id"), caseNo);
+    let current: TableEntityResult<CaseEntity>;
+    try {
+      current = await this.cases.getEntity<CaseEntity>(pk, CASE_ROW);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    if (current.version !== expectedVersion) return undefined;
+    const citizenId = current.cprLookup ? current.cprLookup : undefined;
+    if (citizenId) await noteRetention(this.index, tenantId, { kind: "citizen", citizenId }, citizenMonth);
+    const kept: Record<string, unknown> = {};
+    for (const column of ANONYMOUS_COLUMNS) if (current[column] !== undefined && current[column] !== null) kept[column] = current[column];
+    const entity = {
+      partitionKey: pk,
+      rowKey: CASE_ROW,
+      ...kept,
+      age: ageOfGroup(anonymisation.ageGroup),
+      version: expectedVersion + 1,
+      anonymisedAt: anonymisation.at,
+      anonymisedAfterMonths: anonymisation.afterMonths,
+      ageGroup: anonymisation.ageGroup,
+    };
+    await noteAuditMonth(this.index, pk, audit.at);
+    try {
+      await this.cases.submitTransaction([
+        ["update", entity, "Replace", { etag: current.etag }],
+        ["create", auditRow(pk, audit)],
+      ]);
+    } catch (error) {
+      if (isPreconditionFailed(error) || isConflict(error) || isBatchConflict(error)) return undefined;
+      throw error;
+    }
+    return { citizenId };
   }
 
   private toEntity(caseNo: number, draft: NewCase, placement: Placement): CaseEntity {
@@ -396,6 +466,16 @@ export class TableCaseRepository implements CaseRepository {
       socialCaseworker: e.socialCaseworker,
       version: e.version,
       ...(e.planFollowUp ? { planFollowUp: e.planFollowUp } : {}),
+      ...(e.withdrawnAt ? { withdrawnAt: e.withdrawnAt } : {}),
+      ...(e.anonymisedAt
+        ? {
+            anonymised: {
+              at: e.anonymisedAt,
+              afterMonths: e.anonymisedAfterMonths ?? 0,
+              ageGroup: (e.ageGroup ?? "30+") as CaseAnonymisation["ageGroup"],
+            },
+          }
+        : {}),
     };
   }
 
@@ -412,6 +492,34 @@ export class TableCaseRepository implements CaseRepository {
     };
   }
 }
+
+/**
+ * What an anonymised case row keeps (SPEC §9): the anonymous facts the managers' overview
+ * counts — forum, department, state, decision, dates, acute — and the ids the product needs
+ * to show the case as anonymised (its caseworkers, meeting, channel card). The CPR number,
+ * its look-up hash and every sealed text are not listed, so they go.
+ */
+const ANONYMOUS_COLUMNS = [
+  "caseNo",
+  "state",
+  "forumId",
+  "department",
+  "acute",
+  "raisedBy",
+  "raisedByName",
+  "raisedAt",
+  "meetingKey",
+  "slot",
+  "postponements",
+  "channelActivityId",
+  "decision",
+  "decidedBy",
+  "decidedByName",
+  "decidedAt",
+  "socialCaseworker",
+  "planFollowUp",
+  "withdrawnAt",
+] as const satisfies readonly (keyof CaseEntity)[];
 
 /** Row keys sort by time; the random suffix keeps two entries of the same millisecond apart. */
 function auditRow(partitionKey: string, entry: AuditEntry) {

@@ -10,7 +10,9 @@ import { assertWithinTableLimits } from "./entity-limits.js";
 import type { FieldCipher } from "./field-cipher.js";
 import { isBatchConflict, isConflict, isNotFound, storageStatusOf } from "./storage-errors.js";
 import type { TableOutbox } from "./table-outbox.js";
-import { assertSafeKeyPart, BOSTOTTE_EVENT_ROW, CITIZEN_ROW, keys, ROW_PREFIX } from "./table-layout.js";
+import { assertSafeKeyPart, BOSTOTTE_EVENT_ROW, CITIZEN_ROW, keys, ROW_PREFIX, rowsWithPrefix } from "./table-layout.js";
+import type { CitizenErasure } from "../domain/ports.js";
+import { earliestMonth, noteAuditMonth, noteRetention } from "./table-privacy-index.js";
 
 type CitizenEntity = { cprSealed: string; monthDay: string };
 type FollowerEntity = { aadObjectId: string; purpose: string; since: string };
@@ -82,6 +84,9 @@ export class TableCitizenRepository implements CitizenRepository {
       return { kind: "already-following", citizenId };
     }
     if (rows.followers.length >= maxFollowers) return { kind: "too-many-followers", citizenId };
+    // Privacy (SPEC §9): the audit row's month and the following's retention clock are indexed first.
+    await noteAuditMonth(this.index, pk, audit.at);
+    await noteRetention(this.index, tenantId, { kind: "citizen", citizenId }, earliestMonth(audit.at, follower.since));
     try {
       await this.cases.submitTransaction([
         this.citizenUpsert(pk, tenantId, citizenId, cprDigits),
@@ -104,6 +109,7 @@ export class TableCitizenRepository implements CitizenRepository {
     const user = assertSafeKeyPart(aadObjectId, "user id");
     const row = await this.readRow<FollowerEntity>(pk, keys.followerRow(user));
     if (row) {
+      await noteAuditMonth(this.index, pk, audit.at);
       try {
         await this.cases.submitTransaction([
           // A batch delete is unconditional, but fails when the row is gone (another unfollow came first).
@@ -153,6 +159,7 @@ export class TableCitizenRepository implements CitizenRepository {
     if (!current || !rows.citizen) return "not-following";
     if (rows.followers.some((f) => f.aadObjectId === to)) return "already-following";
     const handedOver: Follower = { aadObjectId: from, purpose: current.purpose as FollowPurpose, since: current.since };
+    await noteAuditMonth(this.index, pk, audit.at);
     try {
       await this.outbox.commit(
         pk,
@@ -207,6 +214,10 @@ export class TableCitizenRepository implements CitizenRepository {
     return this.toLinks(tenantId, citizenId, rows);
   }
 
+  async linksByCpr(tenantId: string, cprDigits: string): Promise<CitizenLinks | undefined> {
+    return this.links(tenantId, this.citizenIdOf(cprDigits));
+  }
+
   async recordBostotte(
     claim: BostotteClaim,
     build: (links: CitizenLinks) => { record: BostotteRecord; messages: Notification[] },
@@ -240,6 +251,9 @@ export class TableCitizenRepository implements CitizenRepository {
     const stored: BostotteRecord = { ...record, tenantId, id: decisionId, citizenId };
     const entity = this.toBostotteEntity(pk, stored);
     assertWithinTableLimits(entity);
+    // Privacy (SPEC §9): the audit row's month and the decision's retention clock are indexed first.
+    await noteAuditMonth(this.index, pk, audit.at);
+    await noteRetention(this.index, tenantId, { kind: "citizen", citizenId }, earliestMonth(audit.at, stored.decidedAt));
     try {
       await this.outbox.commit(
         pk,
@@ -276,7 +290,9 @@ export class TableCitizenRepository implements CitizenRepository {
 
   async audit(tenantId: string, citizen: { citizenId: string } | { cprDigits: string }, entry: AuditEntry): Promise<void> {
     const citizenId = "citizenId" in citizen ? citizen.citizenId : this.citizenIdOf(citizen.cprDigits);
-    await this.cases.createEntity(auditRow(this.partition(tenantId, citizenId), entry));
+    const pk = this.partition(tenantId, citizenId);
+    await noteAuditMonth(this.index, pk, entry.at);
+    await this.cases.createEntity(auditRow(pk, entry));
   }
 
   async birthdaysOn(tenantId: string, monthDay: string): Promise<{ citizenId: string; cprDigits: string }[]> {
@@ -296,6 +312,67 @@ export class TableCitizenRepository implements CitizenRepository {
     } catch (error) {
       if (isBatchConflict(error)) return false;
       throw error;
+    }
+  }
+
+  // ─── Retention (SPEC §9; see `PrivacyStore`) ─────────────────────────────────────
+
+  /** The citizen's links and bostøtte decisions; undefined when the citizen row is gone. */
+  async retentionRecords(tenantId: string, citizenId: string): Promise<{ links: CitizenLinks; decisions: BostotteRecord[] } | undefined> {
+    const pk = this.partition(tenantId, citizenId);
+    const links = this.toLinks(tenantId, citizenId, await this.readRows(pk));
+    if (!links) return undefined;
+    const decisions: BostotteRecord[] = [];
+    for await (const row of this.cases.listEntities<BostotteEntity>({
+      queryOptions: { filter: rowsWithPrefix(pk, ROW_PREFIX.bostotte) },
+    })) {
+      decisions.push(this.toBostotteRecord(tenantId, citizenId, row));
+    }
+    return { links, decisions };
+  }
+
+  /**
+   * Deletes what `erasure` names, with `audit`. The index rows that repeat the citizen's
+   * sealed CPR number (following, birthday) and the decisions' event claims go first: they
+   * are derived, so a run cut off after them only leaves the partition's rows for the next.
+   */
+  async eraseRetained(tenantId: string, citizenId: string, erasure: CitizenErasure, audit: AuditEntry): Promise<void> {
+    const pk = this.partition(tenantId, citizenId);
+    const rows = await this.readRows(pk);
+    const decisionRows = new Set<string>();
+    for await (const row of this.cases.listEntities({
+      queryOptions: { filter: rowsWithPrefix(pk, ROW_PREFIX.bostotte), select: ["RowKey"] },
+    })) {
+      decisionRows.add(row.rowKey!);
+    }
+    const links = erasure.caseLinks.map((caseNo) => keys.caseLinkRow(caseNo)).filter((rk) => rows.cases.some((c) => c.rowKey === rk));
+    const followers = erasure.followers.filter((id) => rows.followers.some((f) => f.aadObjectId === id));
+    const decisions = erasure.decisionIds.filter((id) => decisionRows.has(keys.bostotteRow(assertSafeKeyPart(id, "decision id"))));
+    const citizen = erasure.citizen ? rows.citizen : undefined;
+    await Promise.all([
+      ...followers.map((id) => this.dropFollowingIndex(tenantId, id, citizenId)),
+      ...decisions.map((id) => this.dropIndexRow(keys.bostotteEventPartition(tenantId, id), BOSTOTTE_EVENT_ROW)),
+      ...(citizen ? [this.dropIndexRow(keys.birthdayPartition(tenantId, citizen.monthDay), citizenId)] : []),
+    ]);
+    const deletes: TransactionAction[] = [
+      ...links.map((rk): TransactionAction => ["delete", { partitionKey: pk, rowKey: rk }]),
+      ...followers.map((id): TransactionAction => ["delete", { partitionKey: pk, rowKey: keys.followerRow(id) }]),
+      ...decisions.map((id): TransactionAction => ["delete", { partitionKey: pk, rowKey: keys.bostotteRow(id) }]),
+      ...(citizen ? [["delete", { partitionKey: pk, rowKey: CITIZEN_ROW }] as TransactionAction] : []),
+    ];
+    await noteAuditMonth(this.index, pk, audit.at);
+    // A batch holds 100 operations; the audit row goes with the last one.
+    for (let from = 0; from === 0 || from < deletes.length; from += 99) {
+      const batch = deletes.slice(from, from + 99);
+      await this.cases.submitTransaction(from + 99 >= deletes.length ? [...batch, ["create", auditRow(pk, audit)]] : batch);
+    }
+  }
+
+  private async dropIndexRow(pk: string, rk: string): Promise<void> {
+    try {
+      await this.index.deleteEntity(pk, rk);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
     }
   }
 

@@ -39,6 +39,16 @@
  * caseindex  PK `{tenant}|events|{YYYY-MM}`       RK `{ISO instant}|{eventId}` — the managers' overview events
  *            (SPEC §8), one partition per tenant and (UTC) month, row keys by time: a period is one range
  *            query per month it touches, whatever else is stored. Counts only, no personal data.
+ * caseindex  PK `{tenant}|retention|{YYYY-MM}`    RK `case|{caseNo, 10 digits}` or `citizen|{citizenId}` — the
+ *            retention index (SPEC §9, src/domain/retention.ts): a case that ended (closed, withdrawn, visitated,
+ *            its plan ended) or a citizen followed or decided on, noted in the (UTC) month its retention clock may
+ *            start, *before* the change commits (the case or plan partition cannot hold it in the same batch), so
+ *            a crash leaves an extra row (the job checks the subject and drops it), never a missing one. The job
+ *            reads one key range — the months up to now minus the retention period — and moves a row whose clock
+ *            started later on to that month, so earlier months empty and nothing else is ever read.
+ *            PK `{tenant}|audit|{YYYY-MM}`        RK `case|{caseNo}` or `citizen|{citizenId}` (the source partition
+ *            without its tenant) — which partitions got audit rows in that (UTC) month, written before the audit
+ *            row: deleting audit rows after their period reads one key range of months, then only those partitions.
  * cases      PK `{tenant}|overview`                 RK `subscriber|{aadObjectId}` — a manager subscribed to the
  *            scheduled overview, plus the `outbox|…` rows of the overviews sent (committed once each).
  * outbox     PK `{tenant}|pending`                  RK `{messageId}` — pointer to an `outbox|…` row waiting to be sent
@@ -109,6 +119,12 @@ export const keys = {
   overviewEventRow: (at: string, eventId: string) => `${at}|${eventId}`,
   overviewPartition: (tenantId: string) => `${tenantId}|overview`,
   overviewSubscriberRow: (aadObjectId: string) => `subscriber|${aadObjectId}`,
+  /** `month` is `YYYY-MM` (UTC): the month a subject's retention clock may start. */
+  retentionPartition: (tenantId: string, month: string) => `${tenantId}|retention|${month}`,
+  retentionCaseRow: (caseNo: number) => `case|${String(caseNo).padStart(10, "0")}`,
+  retentionCitizenRow: (citizenId: string) => `citizen|${citizenId}`,
+  /** `month` is `YYYY-MM` (UTC): which partitions got audit rows that month. */
+  auditMonthPartition: (tenantId: string, month: string) => `${tenantId}|audit|${month}`,
 };
 
 /** Characters Table Storage forbids in keys, plus control characters. */

@@ -17,6 +17,7 @@ import type { FieldCipher } from "./field-cipher.js";
 import { isBatchConflict, isConflict, isNotFound, isPreconditionFailed } from "./storage-errors.js";
 import { assertSafeKeyPart, keys, PLAN_ROW, ROW_PREFIX } from "./table-layout.js";
 import type { TableOutbox } from "./table-outbox.js";
+import { earliestMonth, noteAuditMonth, noteRetention } from "./table-privacy-index.js";
 
 /**
  * The plan row beside its case (`{tenant}|case|{caseNo}` / `plan`). The whole plan is sealed
@@ -80,6 +81,7 @@ export class TablePlanRepository implements PlanRepository {
       Object.values(plan.owners).map((o) => o.aadObjectId),
     );
     await this.addFollowUpRows(stored);
+    await noteAuditMonth(this.index, pk, audit.at);
     try {
       await this.outbox.commit(
         pk,
@@ -100,7 +102,9 @@ export class TablePlanRepository implements PlanRepository {
     const pk = this.partition(next.tenantId, next.caseNo);
     let current: TableEntityResult<PlanEntity>;
     try {
-      current = await this.cases.getEntity<PlanEntity>(pk, PLAN_ROW, { queryOptions: { select: ["revision", "followUpIndex", "owners"] } });
+      current = await this.cases.getEntity<PlanEntity>(pk, PLAN_ROW, {
+        queryOptions: { select: ["revision", "followUpIndex", "owners", "state"] },
+      });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -120,6 +124,10 @@ export class TablePlanRepository implements PlanRepository {
         ownersAfter.filter((id) => !ownersBefore.includes(id)),
       ),
     ]);
+    // Privacy (SPEC §9): the audit row's month, and a plan that ends now (its case's retention clock), are indexed first.
+    await noteAuditMonth(this.index, pk, audit.at);
+    if (stored.state === "ended" && current.state !== "ended")
+      await noteRetention(this.index, stored.tenantId, { kind: "case", caseNo: stored.caseNo }, earliestMonth(audit.at, stored.ended?.at));
     try {
       await this.outbox.commit(
         pk,
@@ -141,7 +149,9 @@ export class TablePlanRepository implements PlanRepository {
   }
 
   async audit(tenantId: string, caseNo: number, entry: AuditEntry): Promise<void> {
-    await this.cases.createEntity(auditRow(this.partition(tenantId, caseNo), entry));
+    const pk = this.partition(tenantId, caseNo);
+    await noteAuditMonth(this.index, pk, entry.at);
+    await this.cases.createEntity(auditRow(pk, entry));
   }
 
   async listOwnedBy(tenantId: string, aadObjectId: string, limit: number): Promise<PlanSummary[]> {

@@ -49,6 +49,8 @@ import {
   withdrawCase,
 } from "./raise-case-handlers.js";
 import { sendOverview, subscribeToOverview } from "./overview-handlers.js";
+import { sendAccessReport } from "./privacy-handlers.js";
+import { resolveTurnRoles, showRoles } from "./roles-handlers.js";
 import { VERBS, type Verb } from "./verbs.js";
 
 export type { BotDeps } from "./bot-deps.js";
@@ -108,12 +110,18 @@ export function createBot(deps: BotDeps): Application<TurnState> {
     longRunningMessages: false,
   });
 
+  // Roles from Entra ID, resolved once per turn before any handler (SPEC §1); refused when they cannot be checked.
+  app.turn("beforeTurn", (ctx) => resolveTurnRoles(ctx, deps));
+
   // Specific message routes first: a catch-all registered earlier would swallow them (SPEC §11).
   app.message(/^\s*(ny\s+sag|hej|hejsa|goddag|hjælp|hjaelp|help|hi|hello)\s*[!.]?\s*$/i, (ctx) => sendHelpAndForm(ctx, deps, ""));
   app.message(/^\s*mine\s+sager\s*$/i, (ctx) => sendMyCases(ctx, deps));
   app.message(/^\s*tilknyt(\s+forum)?\b/i, (ctx) => bindForumChannel(ctx, deps));
   app.message(/^\s*dagsorden\s*$/i, (ctx) => showAgenda(ctx, deps));
   app.message(/^\s*status\s*$/i, (ctx) => showStatus(ctx, deps));
+  app.message(/^\s*roller\s*$/i, (ctx) => showRoles(ctx, deps));
+  // A citizen's access request (GDPR art. 15; SPEC §9), administrators in personal chat.
+  app.message(/^\s*indsigt(\s.*)?$/is, (ctx) => sendAccessReport(ctx, deps));
   app.message(/^\s*bost(ø|oe)tte\s*$/i, (ctx) => sendBostotteStart(ctx, deps));
   app.message(/^\s*følger\s*$/i, (ctx) => listFollowed(ctx, deps));
   app.message(/^\s*stop\s+(med\s+at\s+)?følge?(\s.*)?$/is, (ctx) => stopFollowing(ctx, deps));

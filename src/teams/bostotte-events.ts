@@ -1,5 +1,7 @@
 import { receiveBostotteEvent } from "../domain/bostotte-event.js";
 import type { BostotteRecord } from "../domain/bostotte.js";
+import type { Municipality } from "../domain/municipality.js";
+import { DirectoryUnavailableError, withDirectoryRoles } from "../domain/roles.js";
 import type { BotDeps } from "./bot-deps.js";
 import type { BostotteEventAnswer, BostotteEventRequest, BostotteEvents } from "./bostotte-route.js";
 
@@ -7,12 +9,25 @@ import type { BostotteEventAnswer, BostotteEventRequest, BostotteEvents } from "
  * `POST /api/bostotte/events` after authentication (SPEC §7): the social case system's
  * decision, recorded once per `eventId`. Answers (contract version 1, README):
  * 201 recorded · 200 the same event again (nobody told twice) · 409 the `eventId` was used
- * for a different decision · 400 with a list of field errors.
+ * for a different decision · 400 with a list of field errors · 503 when who is a caseworker
+ * cannot be checked in Entra ID right now (nothing recorded; the caller retries).
  */
 export function bostotteEvents(deps: BotDeps): BostotteEvents {
   return async (request: BostotteEventRequest): Promise<BostotteEventAnswer> => {
-    const municipality = deps.municipalities.get(request.tenantId);
-    if (!municipality) return { status: 403, body: { error: "tenant not allowed" } };
+    const configured = deps.municipalities.get(request.tenantId);
+    if (!configured) return { status: 403, body: { error: "tenant not allowed" } };
+    // Who is told depends on who is a caseworker now (Entra ID groups): without that, record nothing.
+    let municipality: Municipality;
+    try {
+      municipality = await withDirectoryRoles(deps, configured);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      deps.logger.error(
+        { tenant: configured.tenantId, code: error.code, reason: error.message },
+        "bostøtte event refused: roles could not be checked",
+      );
+      return { status: 503, body: { error: "roles temporarily unavailable; nothing was recorded, try again later" } };
+    }
     const outcome = await receiveBostotteEvent(deps, { municipality, callerAppId: request.callerAppId, body: request.body });
     switch (outcome.kind) {
       case "recorded":

@@ -7,7 +7,7 @@ import { outboxStatus } from "../domain/outbox-status.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
 import { dateTimeText } from "./format.js";
-import { TEXT } from "./messages.js";
+import { PRIVACY_TEXT, TEXT } from "./messages.js";
 import { channelConversationId, channelOf, isChannel, readTurn } from "./turn.js";
 import { agendaCard } from "./views/agenda.js";
 import { caseDetailsCard } from "./views/case-details.js";
@@ -73,6 +73,8 @@ export async function showCaseDetails(ctx: TurnContext, deps: BotDeps, raw: unkn
       return TEXT.unknownCase;
     case "refused":
       return TEXT.detailsRefused;
+    case "anonymised":
+      return PRIVACY_TEXT.personalDataDeleted(outcome.afterMonths);
     case "shown":
       return caseDetailsCard(view, outcome.record);
   }

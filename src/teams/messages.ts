@@ -645,3 +645,86 @@ export const OVERVIEW_TEXT = {
   populationNote:
     "Fælles sag: startet i myndighedsafdelingen. Beskæftigelse: ikke grundlag for tværgående sag. Stadig åben: oprettet i perioden og ikke afgjort.",
 };
+
+/** Roles from Entra ID (SPEC §1): the refusal when roles cannot be checked, and `roller` (administrators). */
+export const ROLES_TEXT = {
+  unavailable: "Vi kan ikke tjekke din rolle lige nu — prøv igen om lidt.",
+  onlyAdministrators:
+    "Kun en Sparring-administrator kan se, hvem der har hvilke roller. Spørg jeres Sparring-administrator eller it-afdeling, hvis du mangler en rolle.",
+  heading: (municipality: string) => `**Roller i Sparring — ${municipality}**`,
+  role: {
+    caseworkers: "Sagsbehandlere (kan oprette sager)",
+    coordinators: (forum: string) => `Koordinatorer — ${forum}`,
+    socialCaseworkers: "Sagsbehandlere i myndighedsafdelingen (sager visiteres til dem)",
+    managers: "Ledere",
+    administrators: "Administratorer",
+  },
+  nobody: "Ingen.",
+  direct: "direkte",
+  via: (groups: string) => `via ${groups}`,
+  groups: (list: string) => `Grupper: ${list}.`,
+  group: (name: string, members: number) => `${name} (${members} ${members === 1 ? "person" : "personer"})`,
+  unnamed: "(uden navn)",
+  unknown: (entries: string) => `Ikke fundet i Entra ID: ${entries}. Ret listen i konfigurationen.`,
+  more: (count: number) => `… og ${count} flere.`,
+};
+
+/** Privacy (SPEC §9): what is left of a case after retention, and `indsigt` (a citizen's access request, administrators). */
+export const PRIVACY_TEXT = {
+  personalDataDeleted: (months: number) =>
+    `Personoplysninger slettet efter ${months} ${months === 1 ? "måned" : "måneder"}. Sagen findes i kommunens sagssystem.`,
+  accessOnlyAdministrators: "Kun en Sparring-administrator kan besvare en anmodning om indsigt. Intet er slået op, og forsøget er logget.",
+  accessPersonalChatOnly:
+    "Skriv **indsigt** efterfulgt af CPR-nummeret i en personlig chat med Sparring, så CPR-nummeret ikke står i kanalen. Intet er slået op.",
+  accessInvalidCpr: (error: string) => `Indsigt: ${error} Skriv fx **indsigt 610190-4321**.`,
+  accessHeading: (maskedCpr: string) => `**Indsigt (databeskyttelsesforordningen art. 15) — borger ${maskedCpr}**`,
+  accessSummary: (count: number, auditMonths: number, references: string) =>
+    `Sparring har logget ${count} ${count === 1 ? "adgang" : "adgange"} til de oplysninger om borgeren, Sparring stadig har` +
+    `${references ? ` (sager: ${references})` : " (ingen sager)"}. Logningen gemmes i ${auditMonths} måneder; ældre adgange er slettet.`,
+  accessContinued: (part: number, parts: number) => `**Indsigt, fortsat (${part} af ${parts})**`,
+  accessLine: (when: string, who: string, what: string, where: string, why: string) =>
+    `- ${when} · ${who} · ${what} (${where}) · formål: ${why}`,
+  accessAtCitizen: "borgeren",
+  accessRetentionActor: "Sparring (automatisk sletning)",
+  accessSystemActor: "Sparring",
+  /** What each audit action means, as the citizen reads it; an action not listed is shown as written. */
+  accessAction: {
+    "view-details": "så sagens detaljer",
+    "view-refused": "forsøgte at se sagens detaljer (afvist)",
+    raise: "oprettede sagen",
+    move: "flyttede sagen",
+    "cancel-meeting": "aflyste mødet",
+    refused: "forsøgte en handling (afvist)",
+    decide: "registrerede forummets beslutning",
+    "decide-refused": "forsøgte at registrere en beslutning (afvist)",
+    "add-information": "tilføjede oplysninger",
+    withdraw: "trak sagen tilbage",
+    "withdraw-refused": "forsøgte at trække sagen tilbage (afvist)",
+    "plan-open": "åbnede den fælles plan",
+    "plan-view": "så den fælles plan",
+    "plan-refused": "forsøgte at åbne eller ændre den fælles plan (afvist)",
+    "plan-edit": "ændrede den fælles plan",
+    "plan-approve": "godkendte den fælles plan",
+    "plan-meetings": "registrerede møder i den fælles plan",
+    "plan-consent": "registrerede borgerens samtykke",
+    "plan-refusal": "registrerede borgerens afslag",
+    "plan-withdraw": "registrerede, at borgeren trak samtykket tilbage",
+    "plan-follow-up": "registrerede en opfølgning",
+    "plan-end": "afsluttede den fælles plan",
+    "plan-export": "eksporterede den fælles plan",
+    "plan-forum-follow-up": "bookede planens opfølgning i sparringsforum",
+    follow: "begyndte at følge borgeren",
+    "follow-refused": "forsøgte at følge borgeren (afvist)",
+    unfollow: "stoppede med at følge borgeren",
+    "follow-hand-over": "gav det at følge borgeren videre",
+    "bostotte-record": "registrerede en bostøtteafgørelse",
+    "bostotte-view": "så en bostøtteafgørelse",
+    "bostotte-view-refused": "forsøgte at se en bostøtteafgørelse (afvist)",
+    "hand-over": "gav sagen videre til en anden sagsbehandler",
+    "hand-over-refused": "forsøgte at give sagen videre (afvist)",
+    anonymise: "slettede personoplysninger, fordi opbevaringsperioden var udløbet",
+    "retention-erase": "slettede personoplysninger om borgeren, fordi opbevaringsperioden var udløbet",
+    "access-request": "bad om indsigt for borgeren",
+    "access-request-refused": "bad om indsigt for borgeren (afvist)",
+  } as Partial<Record<string, string>>,
+};

@@ -18,6 +18,7 @@ import { caseMovedAwayCard } from "./views/case-moved-away.js";
 import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 import { renderPlanNotification } from "./render-plan-notification.js";
 import { isManager, overviewReport } from "../domain/overview-use-cases.js";
+import { withDirectoryRoles } from "../domain/roles.js";
 import { overviewCard } from "./views/overview.js";
 
 /** Where a notification goes: the conversation saved at binding or installation. */
@@ -38,8 +39,11 @@ export async function resolveTarget(
  * the case or meeting, so a message sent late still shows the truth.
  */
 export async function renderNotification(deps: BotDeps, message: OutboxMessage): Promise<RenderedNotification | undefined> {
-  const municipality = deps.municipalities.get(message.tenantId);
-  if (!municipality) return undefined;
+  const configured = deps.municipalities.get(message.tenantId);
+  if (!configured) return undefined;
+  // Roles as Entra ID has them now (coordinators to @mention, social caseworkers to choose
+  // from, managers); when it cannot be asked this throws and the message is retried later.
+  const municipality = await withDirectoryRoles(deps, configured);
   const view: ViewContext = { municipality, timeZone: deps.timeZone, calendar: deps.calendar };
   const content = message.content;
   switch (content.kind) {

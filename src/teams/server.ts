@@ -1,9 +1,16 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TeamsAdapter } from "@microsoft/teams-ai";
-import type { Request, Response, TurnContext } from "botbuilder";
+import {
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type Request,
+  type Response,
+  type TurnContext,
+} from "botbuilder";
 import { z } from "zod";
-import type { Logger } from "../logger.js";
+import { withLibraryConsoleAt, type Logger } from "../logger.js";
 import { answerBostotteEvent, BOSTOTTE_EVENTS_PATH, BOSTOTTE_MAX_BODY_BYTES, type BostotteEvents } from "./bostotte-route.js";
 import type { EntraTokenVerifier } from "./entra-token.js";
 
@@ -27,11 +34,36 @@ const activityEnvelope = z
   })
   .passthrough();
 
+/**
+ * Checks the Bot Framework token in an activity's `Authorization` header: resolves when the
+ * Bot Framework sent this activity to this bot, rejects otherwise (see {@link botFrameworkAuthenticator}).
+ */
+export type BotAuthenticator = (activity: Activity, authorizationHeader: string) => Promise<void>;
+
+/**
+ * botbuilder's own check of channel tokens (signature against the published OpenID keys and
+ * their channel endorsements, issuer, audience = the bot app id, expiry, `serviceurl` claim),
+ * with the options the adapter is built with. Refuses to be built without an app id, which
+ * would make botbuilder accept every caller.
+ */
+export function botFrameworkAuthenticator(options: ConfigurationBotFrameworkAuthenticationOptions): BotAuthenticator {
+  if (!options.MicrosoftAppId) throw new Error("botFrameworkAuthenticator needs MicrosoftAppId: without it botbuilder accepts any caller.");
+  const authentication = new ConfigurationBotFrameworkAuthentication(options);
+  return async (activity, authorizationHeader) => {
+    await authentication.authenticateRequest(activity, authorizationHeader);
+  };
+}
+
 export interface HostOptions {
   adapter: TeamsAdapter;
   logic: (context: TurnContext) => Promise<void>;
   /** Loopback only, and only loopback serviceUrls, when no bot app id is configured (SPEC §9). */
   localOnly: boolean;
+  /**
+   * Production (not `localOnly`): authenticates every activity before anything else is said
+   * about it, the tenant check included. Without it, production refuses every activity (401).
+   */
+  authenticate?: BotAuthenticator;
   allowedTenants: ReadonlySet<string>;
   health: () => Promise<{ storage: boolean }>;
   logger: Logger;
@@ -98,7 +130,8 @@ export class RequestGate {
  * The HTTP host: `POST /api/messages` for Teams, `POST /api/bostotte/events` for the
  * social case system, `GET /api/health` (storage), `/api/health/live` and
  * `/api/health/ready` for probes. A malformed body is answered 400 and never reaches the
- * adapter; a too-large one 413. While draining, new work is answered 503.
+ * adapter; a too-large one 413. In production an activity is then authenticated (401)
+ * before its tenant is checked (403). While draining, new work is answered 503.
  */
 export function createHost(options: HostOptions): http.Server {
   const o = { ...options, gate: options.gate ?? new RequestGate() };
@@ -170,6 +203,19 @@ async function handleActivity(req: IncomingMessage, res: ServerResponse, o: Host
     o.logger.warn({ serviceUrl: activity.serviceUrl }, "refused non-loopback serviceUrl in local mode");
     return send(res, 403, { error: "serviceUrl not allowed without a bot app id" });
   }
+  // Production: the caller proves it is the Bot Framework before it learns anything, such as which tenants are served.
+  if (!o.localOnly) {
+    const authenticated = await authenticateActivity(o, body as Activity, req.headers.authorization ?? "");
+    if (authenticated === "unavailable") {
+      return send(
+        res,
+        503,
+        { error: "authentication temporarily unavailable" },
+        { "retry-after": String(KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      );
+    }
+    if (authenticated === "refused") return send(res, 401, { error: "unauthorized" }, { "www-authenticate": "Bearer" });
+  }
   const tenant = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
   if (!tenant || !o.allowedTenants.has(tenant)) {
     o.logger.warn({ tenant }, "refused activity from a tenant that is not configured");
@@ -177,6 +223,44 @@ async function handleActivity(req: IncomingMessage, res: ServerResponse, o: Host
   }
 
   await o.adapter.process(requestShim(req, body as Record<string, unknown>), responseShim(res), o.logic);
+}
+
+/** Seconds the Bot Framework is asked to wait when the signing keys could not be fetched. */
+const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * "refused" for a missing or invalid token (logged without a stack: such requests are
+ * ordinary internet noise); "unavailable" when the signing keys could not be fetched, which
+ * is our problem, not the caller's, and worth a retry.
+ */
+async function authenticateActivity(o: HostOptions, activity: Activity, authorization: string): Promise<"ok" | "refused" | "unavailable"> {
+  if (!o.authenticate) {
+    o.logger.error("refused an activity: production mode without a Bot Framework authenticator");
+    return "refused";
+  }
+  try {
+    // botbuilder prints refused tokens (an expired one with its stack) as console errors; they are the caller's.
+    await withLibraryConsoleAt("debug", () => o.authenticate!(activity, authorization));
+    return "ok";
+  } catch (error) {
+    if (signingKeysUnavailable(error)) {
+      o.logger.error({ err: error }, "activity could not be authenticated: Bot Framework signing keys unavailable");
+      return "unavailable";
+    }
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : "invalid token";
+    o.logger.warn({ reason, hadToken: authorization !== "" }, "refused an unauthenticated activity");
+    return "refused";
+  }
+}
+
+/**
+ * botbuilder signals a failed fetch of the OpenID metadata or keys with an AuthenticationError
+ * of status 500; node-fetch, when the address does not answer at all, with a FetchError.
+ */
+function signingKeysUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { statusCode, name } = error as { statusCode?: unknown; name?: unknown };
+  return (typeof statusCode === "number" && statusCode >= 500) || name === "FetchError";
 }
 
 async function handleBostotte(req: IncomingMessage, res: ServerResponse, o: HostOptions): Promise<void> {

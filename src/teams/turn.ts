@@ -35,7 +35,7 @@ export function readTurn<S extends z.ZodTypeAny>(
   raw: unknown,
   invalid: string,
 ): ReadTurn<z.infer<S>> {
-  const municipality = deps.municipalities.get(tenantOf(ctx) ?? "");
+  const municipality = turnMunicipality(ctx) ?? deps.municipalities.get(tenantOf(ctx) ?? "");
   if (!municipality) return { ok: false, answer: TEXT.unknownTenant };
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, answer: invalid };
@@ -44,6 +44,22 @@ export function readTurn<S extends z.ZodTypeAny>(
     ok: true,
     turn: { municipality, user, data: parsed.data, view: { municipality, timeZone: deps.timeZone, calendar: deps.calendar } },
   };
+}
+
+/** Where the turn's municipality with its roles resolved (see `roles-handlers.ts`) is kept for {@link readTurn}. */
+const TURN_MUNICIPALITY = Symbol("sparring.turnMunicipality");
+
+/**
+ * Sets the municipality this turn's handlers see: the configuration with its role lists as
+ * the directory has them now (Entra ID groups and e-mail addresses resolved to object ids),
+ * resolved once before the turn so that every role check stays synchronous.
+ */
+export function setTurnMunicipality(ctx: TurnContext, municipality: Municipality): void {
+  ctx.turnState.set(TURN_MUNICIPALITY, municipality);
+}
+
+function turnMunicipality(ctx: TurnContext): Municipality | undefined {
+  return ctx.turnState.get(TURN_MUNICIPALITY) as Municipality | undefined;
 }
 
 export function tenantOf(ctx: TurnContext): string | undefined {

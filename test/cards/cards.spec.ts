@@ -44,6 +44,7 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     summary: "Dine 20 nyeste sager",
     cases: Array.from({ length: 20 }, (_, i) => ({
       reference: `SP-${1000 + i}`,
+      citizen: "610190-xxxx · 40 år",
       maskedCpr: "610190-xxxx",
       age: 40,
       stateText: "AKUT · Oprettet",

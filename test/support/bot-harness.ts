@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { TeamsAdapter } from "@microsoft/teams-ai";
 import type { Municipality } from "../../src/domain/municipality.js";
-import { createLogger } from "../../src/logger.js";
+import type { Directory } from "../../src/domain/roles.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { fakeCprForAge, validDraft } from "./fixtures.js";
 import { createDispatcher, wireSparring } from "../../src/sparring.js";
@@ -46,6 +47,10 @@ export async function startBotHarness(o: {
   tables: Pick<TableClients, "cases" | "caseIndex" | "addresses" | "outbox">;
   now?: () => Date;
   encryptionKey?: Buffer;
+  /** Where the bot and the host log; silent unless given (e.g. one that captures what is written). */
+  logger?: Logger;
+  /** Where role lists are looked up (e.g. a GraphDirectory on a local Graph stub); default: the object ids as configured. */
+  directory?: Directory;
 }) {
   const sent: SentActivity[] = [];
   /** Answers for the next requests to the connector; when empty, 200. */
@@ -69,7 +74,7 @@ export async function startBotHarness(o: {
   const serviceUrl = `http://127.0.0.1:${connectorPort}/`;
 
   const adapter = new TeamsAdapter({});
-  const logger = createLogger("silent");
+  const logger = o.logger ?? createLogger("silent");
   const { deps, outbox } = wireSparring({
     tables: o.tables,
     adapter,
@@ -78,6 +83,7 @@ export async function startBotHarness(o: {
     municipalities: new Map([[o.municipality.tenantId, o.municipality]]),
     logger,
     clock: { now: o.now ?? (() => new Date()) },
+    directory: o.directory,
   });
   const bot = createBot(deps);
   const municipalityTenantId = o.municipality.tenantId;

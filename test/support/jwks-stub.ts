@@ -14,27 +14,55 @@ export async function newSigningKey(kid: string = randomUUID()): Promise<Signing
   return { kid, privateKey };
 }
 
+/** Where the stub serves its OpenID metadata document; every other path answers with the JWKS. */
+const OPENID_METADATA_PATH = "/v1/.well-known/openidconfiguration";
+
 /**
  * Entra ID's key endpoint in miniature: a JWKS on 127.0.0.1 with one generated RSA key,
  * and a way to sign tokens with chosen claims — with that key, or with another one.
+ *
+ * It also stands in for the Bot Framework's: an OpenID metadata document at
+ * `openIdMetadataUrl` points at the JWKS, whose keys carry `endorsements` (the channels a key
+ * may sign for, e.g. `["msteams"]`) when given.
  */
-export async function startJwksStub() {
+export async function startJwksStub(o: { endorsements?: string[]; issuer?: string } = {}) {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const published: SigningKey = { kid: randomUUID(), privateKey };
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: published.kid, use: "sig", alg: "RS256" }] };
+  const endorsed = (endorsements: string[] | undefined) => (endorsements ? { endorsements } : {});
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: published.kid, use: "sig", alg: "RS256", ...endorsed(o.endorsements) }] };
   let fetches = 0;
-  const server = http.createServer((_req, res) => {
+  let base = "";
+  const server = http.createServer((req, res) => {
     fetches++;
     res.writeHead(200, { "content-type": "application/json" });
+    if (req.url === OPENID_METADATA_PATH) {
+      const metadata = {
+        issuer: o.issuer ?? base,
+        jwks_uri: `${base}/v1/.well-known/keys`,
+        id_token_signing_alg_values_supported: ["RS256"],
+      };
+      res.end(JSON.stringify(metadata));
+      return;
+    }
     res.end(JSON.stringify(jwks));
   });
   const port = await listen(server, 0, "127.0.0.1");
+  base = `http://127.0.0.1:${port}`;
 
   return {
-    jwksUrl: `http://127.0.0.1:${port}/discovery/v2.0/keys`,
+    jwksUrl: `${base}/discovery/v2.0/keys`,
+    /** The OpenID metadata document (the Bot Framework's `openidconfiguration`), pointing at the JWKS. */
+    openIdMetadataUrl: `${base}${OPENID_METADATA_PATH}`,
     published,
     get fetches() {
       return fetches;
+    },
+    /** Publishes one more key, endorsed for `endorsements` only when given. */
+    async publishKey(endorsements?: string[]): Promise<SigningKey> {
+      const pair = await generateKeyPair("RS256", { extractable: true });
+      const key: SigningKey = { kid: randomUUID(), privateKey: pair.privateKey };
+      jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: key.kid, use: "sig", alg: "RS256", ...endorsed(endorsements) });
+      return key;
     },
     /** A token with `claims`, signed with the published key unless `key` is given; valid for an hour unless `expiresAt` is. */
     sign(claims: JWTPayload, o: { key?: SigningKey; expiresAt?: Date } = {}): Promise<string> {

@@ -2,7 +2,7 @@ import type { CaseRecord } from "../../domain/case.js";
 import { canBeDecided } from "../../domain/case-lifecycle.js";
 import { renderCard, type CardJson } from "../cards.js";
 import { ageGroupText, caseMeetingText, decidedText, decisionText, escapeMarkdown, personName, type ViewContext } from "../format.js";
-import { TEXT } from "../messages.js";
+import { PRIVACY_TEXT, TEXT } from "../messages.js";
 import { VERBS } from "../verbs.js";
 
 export interface CaseInForumCard {
@@ -51,7 +51,7 @@ export function caseInForumCard(view: ViewContext, record: CaseRecord, form: Dec
     version: record.version,
     reference: record.reference,
     acute: record.acute,
-    banner: form.banner ?? "",
+    banner: form.banner ?? (record.anonymised ? PRIVACY_TEXT.personalDataDeleted(record.anonymised.afterMonths) : ""),
     ageGroup: ageGroupText(municipality, record.forumId),
     department: escapeMarkdown(record.department),
     meetingText:

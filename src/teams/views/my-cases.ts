@@ -3,7 +3,7 @@ import { maskCpr } from "../../domain/cpr.js";
 import { canBeWithdrawn } from "../../domain/case-lifecycle.js";
 import { renderCard, type CardJson } from "../cards.js";
 import { caseMeetingText, forumName, shortDateText, type ViewContext } from "../format.js";
-import { TEXT } from "../messages.js";
+import { PRIVACY_TEXT, TEXT } from "../messages.js";
 import { VERBS } from "../verbs.js";
 
 export interface MyCasesCard {
@@ -11,6 +11,8 @@ export interface MyCasesCard {
   summary: string;
   cases: {
     reference: string;
+    /** The masked CPR and age, or — once retention deleted them — that they are gone. */
+    citizen: string;
     maskedCpr: string;
     age: number;
     stateText: string;
@@ -33,6 +35,7 @@ export function myCasesCard(view: ViewContext, mine: { cases: CaseSummary[]; lim
     summary: TEXT.myCasesSummary(mine.cases.length, mine.limited),
     cases: mine.cases.map((r) => ({
       reference: r.reference,
+      citizen: r.anonymised ? PRIVACY_TEXT.personalDataDeleted(r.anonymised.afterMonths) : `${maskCpr(r.cprDigits)} · ${r.age} år`,
       maskedCpr: maskCpr(r.cprDigits),
       age: r.age,
       stateText: (r.acute ? TEXT.acuteStatePrefix : "") + TEXT.stateText[r.state],
@@ -43,7 +46,7 @@ export function myCasesCard(view: ViewContext, mine: { cases: CaseSummary[]; lim
       caseNo: r.caseNo,
       canWithdraw: canBeWithdrawn(r.state),
       showWithdrawCase: VERBS.showWithdrawCase,
-      canHandOver: r.state !== "closed" && r.state !== "withdrawn",
+      canHandOver: r.state !== "closed" && r.state !== "withdrawn" && !r.anonymised,
       showHandOverCase: VERBS.showHandOverCase,
     })),
   });

@@ -2,6 +2,10 @@ import { caseReference, type AgendaEntry, type CaseRecord, type CaseSummary } fr
 import type { Notification } from "../../../src/domain/notification.js";
 import type { AuditEntry, CasePatch, CaseRepository, NewCase, Placement, RaisedCase } from "../../../src/domain/ports.js";
 import { caseSource, DuplicateMessageError, type InMemoryOutbox } from "./in-memory-outbox.js";
+import { isFinished } from "../../../src/domain/case-lifecycle.js";
+import type { CaseAnonymisation } from "../../../src/domain/case.js";
+import { anonymisedCase, monthOf } from "../../../src/domain/retention.js";
+import { InMemoryRetentionIndex } from "./retention-index.js";
 
 /**
  * Cases in memory, with the semantics of `TableCaseRepository`: one case per submitted
@@ -16,7 +20,11 @@ export class InMemoryCaseRepository implements CaseRepository {
   private readonly raisedBy = new Map<string, Set<number>>();
   private readonly audits = new Map<string, AuditEntry[]>();
 
-  constructor(private readonly outbox: InMemoryOutbox) {}
+  constructor(
+    private readonly outbox: InMemoryOutbox,
+    /** Where a case that ends is noted for retention (SPEC §9); shared with the other repositories when given. */
+    readonly retention: InMemoryRetentionIndex = new InMemoryRetentionIndex(),
+  ) {}
 
   async raise(
     submissionId: string,
@@ -110,9 +118,46 @@ export class InMemoryCaseRepository implements CaseRepository {
       if (error instanceof DuplicateMessageError) return undefined; // the batch fails as a whole
       throw error;
     }
+    if (next.state !== current.state && isFinished(next.state)) {
+      const month = [audit.at, patch.decidedAt, patch.withdrawnAt]
+        .filter((at): at is string => !!at)
+        .map(monthOf)
+        .sort()[0]!;
+      this.retention.note(tenantId, { kind: "case", caseNo }, month);
+    }
     this.records.set(key(tenantId, caseNo), next);
     this.appendAudit(tenantId, caseNo, audit);
     return structuredClone(next);
+  }
+
+  /**
+   * Retention (`PrivacyStore.anonymiseCase`): the case without its personal data, with its
+   * audit row, if still at `expectedVersion`. Returns the CPR number it had ("" when none).
+   */
+  anonymise(
+    tenantId: string,
+    caseNo: number,
+    expectedVersion: number,
+    anonymisation: CaseAnonymisation,
+    audit: AuditEntry,
+  ): { cprDigits: string } | undefined {
+    const current = this.records.get(key(tenantId, caseNo));
+    if (!current || current.version !== expectedVersion) return undefined;
+    this.records.set(key(tenantId, caseNo), { ...anonymisedCase(current, anonymisation), version: expectedVersion + 1 });
+    this.appendAudit(tenantId, caseNo, audit);
+    return { cprDigits: current.cprDigits };
+  }
+
+  /** Deletes the audit rows written before `before` (ISO); returns how many. */
+  deleteAuditBefore(tenantId: string, before: string): number {
+    let deleted = 0;
+    for (const [k, rows] of this.audits) {
+      if (!k.startsWith(`${tenantId}|`)) continue;
+      const kept = rows.filter((r) => r.at >= before);
+      deleted += rows.length - kept.length;
+      this.audits.set(k, kept);
+    }
+    return deleted;
   }
 
   async rememberChannelCard(tenantId: string, caseNo: number, activityId: string): Promise<void> {

@@ -2,6 +2,8 @@ import type { Notification } from "../../../src/domain/notification.js";
 import { followUpDatesOf, summaryOfPlan, type FollowUpKind, type PlanRecord, type PlanSummary } from "../../../src/domain/plan.js";
 import type { AuditEntry, PlanRepository } from "../../../src/domain/ports.js";
 import { caseSource, DuplicateMessageError, type InMemoryOutbox } from "./in-memory-outbox.js";
+import { monthOf } from "../../../src/domain/retention.js";
+import { InMemoryRetentionIndex } from "./retention-index.js";
 
 /**
  * Plans in memory, with the semantics of `TablePlanRepository`: one plan per case; changes
@@ -15,7 +17,11 @@ export class InMemoryPlanRepository implements PlanRepository {
   /** When set, the next `save` finds the plan changed by someone else first (a lost race). */
   loseNextSave = false;
 
-  constructor(private readonly outbox: InMemoryOutbox) {}
+  constructor(
+    private readonly outbox: InMemoryOutbox,
+    /** Where a plan that ends notes its case for retention (SPEC §9); shared with the other repositories when given. */
+    readonly retention: InMemoryRetentionIndex = new InMemoryRetentionIndex(),
+  ) {}
 
   async get(tenantId: string, caseNo: number): Promise<PlanRecord | undefined> {
     const plan = this.plans.get(key(tenantId, caseNo));
@@ -50,6 +56,13 @@ export class InMemoryPlanRepository implements PlanRepository {
     }
     // Undefined fields are dropped, as they are when the plan is stored as JSON.
     const stored: PlanRecord = JSON.parse(JSON.stringify({ ...next, revision: expectedRevision + 1 })) as PlanRecord;
+    if (stored.state === "ended" && current.state !== "ended") {
+      const month = [audit.at, stored.ended?.at]
+        .filter((at): at is string => !!at)
+        .map(monthOf)
+        .sort()[0]!;
+      this.retention.note(next.tenantId, { kind: "case", caseNo: next.caseNo }, month);
+    }
     this.plans.set(key(next.tenantId, next.caseNo), stored);
     this.appendAudit(next.tenantId, next.caseNo, audit);
     return structuredClone(stored);
@@ -93,6 +106,18 @@ export class InMemoryPlanRepository implements PlanRepository {
   /** The plan audit rows of a case, oldest first (SPEC §9). */
   auditOf(tenantId: string, caseNo: number): AuditEntry[] {
     return structuredClone(this.audits.get(key(tenantId, caseNo)) ?? []);
+  }
+
+  /** Deletes the audit rows written before `before` (ISO); returns how many. */
+  deleteAuditBefore(tenantId: string, before: string): number {
+    let deleted = 0;
+    for (const [k, rows] of this.audits) {
+      if (!k.startsWith(`${tenantId}|`)) continue;
+      const kept = rows.filter((r) => r.at >= before);
+      deleted += rows.length - kept.length;
+      this.audits.set(k, kept);
+    }
+    return deleted;
   }
 
   private appendAudit(tenantId: string, caseNo: number, entry: AuditEntry): void {

@@ -1,0 +1,85 @@
+import type { TurnContext } from "botbuilder";
+import { z } from "zod";
+import { answerAccessRequest, type AccessLogEntry } from "../domain/access-request.js";
+import { caseReference } from "../domain/case.js";
+import { maskCpr } from "../domain/cpr.js";
+import { displayName, type Municipality } from "../domain/municipality.js";
+import { RETENTION_ACTOR } from "../domain/retention.js";
+import type { BotDeps } from "./bot-deps.js";
+import { escapeMarkdown, shortDateTimeText } from "./format.js";
+import { fieldErrorText, PRIVACY_TEXT, TEXT } from "./messages.js";
+import { isPersonalChat, readTurn } from "./turn.js";
+
+const accessCommand = z.object({ text: z.string().max(500) });
+
+/** A Teams message stays well below its ~28 KB limit; a longer report continues in the next message. */
+const MAX_MESSAGE_CHARS = 20_000;
+
+/**
+ * `indsigt <CPR>` (administrators, personal chat): a citizen's access request (GDPR art. 15)
+ * answered as plain Danish text — every logged access to the data Sparring still holds
+ * about the citizen: when, who, what and why. Audited beside the citizen.
+ */
+export async function sendAccessReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const read = readTurn(ctx, deps, accessCommand, { text: ctx.activity.text ?? "" }, TEXT.unknownTenant);
+  if (!read.ok) return void (await ctx.sendActivity(read.answer));
+  // A CPR number is never answered in a channel (SPEC §9: masked in channels).
+  if (!isPersonalChat(ctx)) return void (await ctx.sendActivity(PRIVACY_TEXT.accessPersonalChatOnly));
+  const { municipality, user, data } = read.turn;
+  const typed = data.text.replace(/^\s*indsigt\b/i, "");
+  const outcome = await answerAccessRequest(deps, { municipality, user: user.aadObjectId, typed });
+  switch (outcome.kind) {
+    case "not-administrator":
+      return void (await ctx.sendActivity(PRIVACY_TEXT.accessOnlyAdministrators));
+    case "invalid-cpr":
+      return void (await ctx.sendActivity(PRIVACY_TEXT.accessInvalidCpr(fieldErrorText(outcome.error, municipality.minimumAge))));
+    case "report":
+      deps.logger.info({ tenant: municipality.tenantId, by: user.aadObjectId, rows: outcome.entries.length }, "access request answered");
+      for (const text of accessReportTexts(municipality, deps.timeZone, outcome)) await ctx.sendActivity(text);
+  }
+}
+
+/**
+ * The report as Danish text: a heading, a summary, one line per logged access, oldest
+ * first. Normally one message; a report too long for one continues in the next ones.
+ */
+export function accessReportTexts(
+  municipality: Municipality,
+  timeZone: string,
+  report: { cprDigits: string; caseNos: number[]; entries: AccessLogEntry[]; auditMonths: number },
+): string[] {
+  const head = [
+    PRIVACY_TEXT.accessHeading(maskCpr(report.cprDigits)),
+    PRIVACY_TEXT.accessSummary(report.entries.length, report.auditMonths, report.caseNos.map(caseReference).join(", ")),
+  ].join("\n\n");
+  const lines = report.entries.map((e) =>
+    PRIVACY_TEXT.accessLine(
+      shortDateTimeText(e.at, timeZone),
+      escapeMarkdown(actorName(municipality, e.user)),
+      PRIVACY_TEXT.accessAction[e.action] ?? e.action,
+      e.caseNo === undefined ? PRIVACY_TEXT.accessAtCitizen : caseReference(e.caseNo),
+      escapeMarkdown(e.purpose),
+    ),
+  );
+  const parts: string[][] = [[]];
+  let size = head.length;
+  for (const line of lines) {
+    if (size + line.length + 1 > MAX_MESSAGE_CHARS && parts[parts.length - 1]!.length > 0) {
+      parts.push([]);
+      size = 100;
+    }
+    parts[parts.length - 1]!.push(line);
+    size += line.length + 1;
+  }
+  return parts.map((part, i) => {
+    const title = i === 0 ? head : PRIVACY_TEXT.accessContinued(i + 1, parts.length);
+    return part.length > 0 ? `${title}\n\n${part.join("\n")}` : title;
+  });
+}
+
+/** Who acted: the name in the municipality's directory, else the object id; the product's own jobs by name. */
+function actorName(municipality: Municipality, user: string): string {
+  if (user === RETENTION_ACTOR) return PRIVACY_TEXT.accessRetentionActor;
+  if (user === "sparring") return PRIVACY_TEXT.accessSystemActor;
+  return displayName(municipality, user) ?? (user || TEXT.unknownPerson);
+}
