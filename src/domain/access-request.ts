@@ -68,6 +68,7 @@ export async function answerAccessRequest(
     ...(citizenRows ?? []),
     ...caseRows.flatMap((rows, i) => rows.map((row) => ({ ...row, caseNo: caseNos[i]! }))),
   ];
-  entries.sort((a, b) => a.at.localeCompare(b.at) || (a.caseNo ?? 0) - (b.caseNo ?? 0));
+  // Oldest first; at the same instant a case's rows before the citizen's (so the request, just written, is last).
+  entries.sort((a, b) => a.at.localeCompare(b.at) || (a.caseNo ?? Infinity) - (b.caseNo ?? Infinity));
   return { kind: "report", cprDigits, caseNos, entries, auditMonths: municipality.retention.auditMonths };
 }

@@ -19,6 +19,8 @@ export async function publishDueAgendas(deps: MoveDeps, municipality: Municipali
   const published: string[] = [];
   for (const forum of municipality.forums) {
     for (const meeting of deps.calendar.withDeadlineBetween(municipality, forum.id, new Date(now.getTime() - CATCH_UP_MS), now)) {
+      // After downtime: an agenda for a meeting that has already been held helps nobody.
+      if (meeting.endsAt.getTime() <= now.getTime()) continue;
       const status = await deps.meetings.status(municipality.tenantId, meeting);
       if (status.agendaPublishedAt || status.cancelled) continue;
       const late = now.getTime() - meeting.agendaDeadline.getTime() > LATE_AFTER_MS;

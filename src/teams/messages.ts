@@ -727,4 +727,15 @@ export const PRIVACY_TEXT = {
     "access-request": "bad om indsigt for borgeren",
     "access-request-refused": "bad om indsigt for borgeren (afvist)",
   } as Partial<Record<string, string>>,
+  /** The fixed purposes the product writes in audit rows, as the citizen reads them; any other is shown as stored. */
+  accessPurpose: {
+    sparring: "sparring om borgerens sag",
+    raise: "sagen blev rejst til sparringsforum",
+    "access request (GDPR art. 15)": "anmodning om indsigt (databeskyttelsesforordningen art. 15)",
+    "access request: not an administrator": "ikke administrator",
+    "not the case's caseworker": "ikke sagens sagsbehandler",
+    "not an employment caseworker": "ikke beskæftigelsesrettet sagsbehandler",
+    "withdrawn by the raising caseworker": "trukket tilbage af sagsbehandleren",
+    "more information for the forum": "flere oplysninger til forummet",
+  } as Partial<Record<string, string>>,
 };

@@ -5,6 +5,7 @@ import { caseReference } from "../domain/case.js";
 import { maskCpr } from "../domain/cpr.js";
 import { displayName, type Municipality } from "../domain/municipality.js";
 import { RETENTION_ACTOR } from "../domain/retention.js";
+import { DirectoryUnavailableError } from "../domain/roles.js";
 import type { BotDeps } from "./bot-deps.js";
 import { escapeMarkdown, shortDateTimeText } from "./format.js";
 import { fieldErrorText, PRIVACY_TEXT, TEXT } from "./messages.js";
@@ -33,10 +34,35 @@ export async function sendAccessReport(ctx: TurnContext, deps: BotDeps): Promise
       return void (await ctx.sendActivity(PRIVACY_TEXT.accessOnlyAdministrators));
     case "invalid-cpr":
       return void (await ctx.sendActivity(PRIVACY_TEXT.accessInvalidCpr(fieldErrorText(outcome.error, municipality.minimumAge))));
-    case "report":
+    case "report": {
       deps.logger.info({ tenant: municipality.tenantId, by: user.aadObjectId, rows: outcome.entries.length }, "access request answered");
-      for (const text of accessReportTexts(municipality, deps.timeZone, outcome)) await ctx.sendActivity(text);
+      const names = await actorNames(deps, municipality, outcome.entries);
+      for (const text of accessReportTexts(municipality, deps.timeZone, outcome, names)) await ctx.sendActivity(text);
+    }
   }
+}
+
+/**
+ * Who each acting user is, by name: the configuration's directory, else the name Entra ID
+ * gives (Microsoft Graph, when configured). If the directory cannot be asked the report
+ * still goes out, with object ids where no name is configured.
+ */
+async function actorNames(deps: BotDeps, municipality: Municipality, entries: AccessLogEntry[]): Promise<ReadonlyMap<string, string>> {
+  const names = new Map<string, string>();
+  const unnamed = [...new Set(entries.map((e) => e.user))].filter((id) => {
+    const configured = displayName(municipality, id);
+    if (configured) names.set(id, configured);
+    return !configured && id !== RETENTION_ACTOR && id !== SYSTEM_ACTOR && id !== "";
+  });
+  if (unnamed.length === 0 || !deps.directory) return names;
+  try {
+    const found = await deps.directory.resolve(municipality.tenantId, unnamed);
+    for (const [id, entry] of found) if (entry.kind === "user" && entry.name) names.set(id, entry.name);
+  } catch (error) {
+    if (!(error instanceof DirectoryUnavailableError)) throw error;
+    deps.logger.warn({ tenant: municipality.tenantId, code: error.code }, "access request: names could not be looked up; object ids shown");
+  }
+  return names;
 }
 
 /**
@@ -47,6 +73,7 @@ export function accessReportTexts(
   municipality: Municipality,
   timeZone: string,
   report: { cprDigits: string; caseNos: number[]; entries: AccessLogEntry[]; auditMonths: number },
+  names: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const head = [
     PRIVACY_TEXT.accessHeading(maskCpr(report.cprDigits)),
@@ -55,10 +82,10 @@ export function accessReportTexts(
   const lines = report.entries.map((e) =>
     PRIVACY_TEXT.accessLine(
       shortDateTimeText(e.at, timeZone),
-      escapeMarkdown(actorName(municipality, e.user)),
+      escapeMarkdown(actorName(names, e.user)),
       PRIVACY_TEXT.accessAction[e.action] ?? e.action,
       e.caseNo === undefined ? PRIVACY_TEXT.accessAtCitizen : caseReference(e.caseNo),
-      escapeMarkdown(e.purpose),
+      escapeMarkdown(purposeText(e)),
     ),
   );
   const parts: string[][] = [[]];
@@ -77,9 +104,20 @@ export function accessReportTexts(
   });
 }
 
-/** Who acted: the name in the municipality's directory, else the object id; the product's own jobs by name. */
-function actorName(municipality: Municipality, user: string): string {
+/** The actor the product's own jobs write in audit rows (plan follow-ups). */
+const SYSTEM_ACTOR = "sparring";
+
+/** Who acted: their name, else the object id; the product's own jobs by name. */
+function actorName(names: ReadonlyMap<string, string>, user: string): string {
   if (user === RETENTION_ACTOR) return PRIVACY_TEXT.accessRetentionActor;
-  if (user === "sparring") return PRIVACY_TEXT.accessSystemActor;
-  return displayName(municipality, user) ?? (user || TEXT.unknownPerson);
+  if (user === SYSTEM_ACTOR) return PRIVACY_TEXT.accessSystemActor;
+  return names.get(user) ?? (user || TEXT.unknownPerson);
+}
+
+/** Why, in Danish: the fixed purposes the product writes are translated; a typed or composed one is shown as stored. */
+function purposeText(entry: AccessLogEntry): string {
+  if (entry.action === "decide" && entry.purpose in TEXT.decisionLabel) {
+    return TEXT.decisionLabel[entry.purpose as keyof typeof TEXT.decisionLabel];
+  }
+  return PRIVACY_TEXT.accessPurpose[entry.purpose] ?? entry.purpose;
 }

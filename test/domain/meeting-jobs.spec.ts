@@ -55,6 +55,16 @@ describe("publishing agendas (SPEC §4)", () => {
     ]);
   });
 
+  it("after downtime publishes no agenda for a meeting that has already been held", async () => {
+    // Wednesday 25 November 15:00 Copenhagen: the youth meeting of Tuesday 24 November 13:00 is over, the adult one of 14:00 too.
+    ports.clock.set(new Date("2026-11-25T14:00:00Z"));
+    expect(await publishDueAgendas(ports, municipality)).toEqual([]);
+    expect(agendaMessages()).toEqual([]);
+    // During the adult meeting (14:00–14:30) its agenda still comes, late.
+    ports.clock.set(new Date("2026-11-25T13:10:00Z"));
+    expect(await publishDueAgendas(ports, municipality)).toEqual(["voksne:2026-11-25"]);
+  });
+
   it("publishes nothing for a cancelled meeting", async () => {
     await ports.meetings.cancel(municipality.tenantId, meetingOf("voksne:2026-11-25"), COORDINATOR.aadObjectId);
     ports.clock.set(new Date(ADULT_DEADLINE.getTime() + 30_000));

@@ -114,10 +114,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Writes a channel post that @mentions the bot, through the Playground's @ picker. */
 export async function postToBot(page: Page, channelName: string, text: string): Promise<void> {
   await page.getByText(channelName).first().click();
-  await page.locator("[role=textbox][contenteditable=true]").first().click();
-  await page.keyboard.type("@Spa");
-  // The mention picker lists the bot by display name.
-  await page.getByText("Sparring", { exact: true }).last().click();
+  const box = page.locator("[role=textbox][contenteditable=true]").first();
+  // The mention picker lists the bot by display name. On a loaded machine the picker can come
+  // late, and "Sparring" elsewhere on the page would be clicked instead: check the mention is in
+  // the box, and type it again if not.
+  for (let attempt = 1; ; attempt++) {
+    await box.click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type("@Spa");
+    await page.getByText("Sparring", { exact: true }).last().click();
+    if ((await box.innerText()).includes("Sparring")) break;
+    if (attempt === 3) throw new Error(`the Playground did not insert the @Sparring mention: ${await box.innerText()}`);
+    await page.waitForTimeout(500);
+  }
+  await box.click();
+  await page.keyboard.press("End");
   await page.keyboard.type(` ${text}`);
   await page.getByRole("button", { name: "Post" }).click();
 }
