@@ -37,7 +37,7 @@ export async function sendAccessReport(ctx: TurnContext, deps: BotDeps): Promise
     case "report": {
       deps.logger.info({ tenant: municipality.tenantId, by: user.aadObjectId, rows: outcome.entries.length }, "access request answered");
       const names = await actorNames(deps, municipality, outcome.entries);
-      for (const text of accessReportTexts(municipality, deps.timeZone, outcome, names)) await ctx.sendActivity(text);
+      for (const text of accessReportTexts(deps.timeZone, outcome, names)) await ctx.sendActivity(text);
     }
   }
 }
@@ -70,7 +70,6 @@ async function actorNames(deps: BotDeps, municipality: Municipality, entries: Ac
  * first. Normally one message; a report too long for one continues in the next ones.
  */
 export function accessReportTexts(
-  municipality: Municipality,
   timeZone: string,
   report: { cprDigits: string; caseNos: number[]; entries: AccessLogEntry[]; auditMonths: number },
   names: ReadonlyMap<string, string> = new Map(),
