@@ -36,6 +36,7 @@ import { TableLeases } from "./storage/table-leases.js";
 import { TableOutbox } from "./storage/table-outbox.js";
 import { TableOverviewLog } from "./storage/table-overview-log.js";
 import { sendScheduledOverviews } from "./domain/overview-use-cases.js";
+import { keepOverviewSummaries } from "./domain/overview-summaries.js";
 import type { Municipality } from "./domain/municipality.js";
 import type { BotDeps } from "./teams/bot-deps.js";
 import { OutboxDispatcher } from "./teams/outbox-dispatcher.js";
@@ -251,6 +252,7 @@ const ROLL_OVER_EVERY_MS = 5 * 60_000;
 const TARGET_GROUP_EVERY_MS = 15 * 60_000;
 const PLAN_FOLLOW_UPS_EVERY_MS = 10 * 60_000;
 const OVERVIEWS_EVERY_MS = 5 * 60_000;
+const OVERVIEW_SUMMARIES_EVERY_MS = 60 * 60_000;
 /** Retention runs daily (and at start-up); what is due waits at most a day. */
 const RETENTION_EVERY_MS = 24 * 3_600_000;
 
@@ -298,6 +300,12 @@ export function startBackgroundWork(deps: BotDeps, outbox: TableOutbox, leases: 
     OVERVIEWS_EVERY_MS,
     // Managers by Entra ID group count too; when the directory cannot be asked the run fails and the next one catches up.
     forEachMunicipality(async (m) => sendScheduledOverviews(deps, await withDirectoryRoles(deps, m))),
+  );
+  // The overview's summaries of settled days and months, made before a manager asks (src/domain/overview-summaries.ts).
+  scheduler.every(
+    "overview-summaries",
+    OVERVIEW_SUMMARIES_EVERY_MS,
+    forEachMunicipality((m) => keepOverviewSummaries(deps.overview, m.tenantId, deps.clock.now(), deps.timeZone)),
   );
   // Retention (SPEC §9): personal data of cases over for the configured period, and audit rows past theirs.
   scheduler.every(

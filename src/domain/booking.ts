@@ -1,6 +1,6 @@
 import { ageOn, type LocalDate } from "./cpr.js";
 import { forumForAge, type Municipality } from "./municipality.js";
-import type { MeetingRepository } from "./ports.js";
+import type { MeetingRepository, MeetingSlotsSeen } from "./ports.js";
 
 /** The least the booking rules need to know about a meeting. */
 export interface MeetingRef {
@@ -64,10 +64,12 @@ export async function bookFirstFree<M extends MeetingRef>(
   tenantId: string,
   candidates: readonly M[],
   caseNo: number,
+  /** The first candidate as read already (see `MeetingRepository.slotsSeen`). */
+  firstSeen?: MeetingSlotsSeen,
 ): Promise<Booking<M> | undefined> {
   const skippedFull: M[] = [];
-  for (const meeting of candidates) {
-    const slot = await meetings.claimSlot(tenantId, meeting, caseNo);
+  for (const [i, meeting] of candidates.entries()) {
+    const slot = await meetings.claimSlot(tenantId, meeting, caseNo, i === 0 ? firstSeen : undefined);
     if (slot !== undefined) return { meeting, slot, skippedFull };
     skippedFull.push(meeting);
   }

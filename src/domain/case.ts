@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { CaseState, DecisionKind } from "./case-lifecycle.js";
 import { ageOn, parseCpr, type Cpr, type LocalDate } from "./cpr.js";
 import { forumForAge, type Forum, type Municipality } from "./municipality.js";
@@ -105,9 +106,15 @@ function checkText(value: string, required: boolean): FieldErrorCode | undefined
   return undefined;
 }
 
-/** Text as stored: line breaks as `\n`, no surrounding white space. */
+/** White space, and the invisible characters a paste brings along (zero-width space and joiners, word joiner), at either end. */
+const EDGES = /^[\s\u200B-\u200D\u2060]+|[\s\u200B-\u200D\u2060]+$/g;
+
+/**
+ * Text as stored: line breaks as `\n`, nothing blank or invisible around it — so a
+ * required field filled with zero-width characters only is empty, as it looks.
+ */
 export function normaliseText(value: string): string {
-  return value.replace(/\r\n?/g, "\n").trim();
+  return value.replace(/\r\n?/g, "\n").replace(EDGES, "");
 }
 
 const normalise = normaliseText;
@@ -197,4 +204,18 @@ export type AgendaEntry = Pick<
 /** "SP-0042": short enough to say on the phone, unique per municipality. */
 export function caseReference(caseNo: number): string {
   return `SP-${String(caseNo).padStart(4, "0")}`;
+}
+
+/**
+ * The id of a newly rendered raise-case form: one case per id. Time-ordered (UUID version 7:
+ * milliseconds, then random bits), which tells storage the form was rendered after claims
+ * moved beside the case counter, so no older place needs looking at.
+ */
+export function newSubmissionId(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(Math.max(0, Math.floor(now)) % 2 ** 48, 0, 6);
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

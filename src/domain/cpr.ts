@@ -68,6 +68,17 @@ export function maskCpr(digits: string): string {
   return `${digits.slice(0, 6)}-xxxx`;
 }
 
+/** Ten digits standing alone (ASCII or full-width), with a dash or a space after the sixth or none. */
+const CPR_IN_TEXT = /(?<![0-9\uFF10-\uFF19])([0-9\uFF10-\uFF19]{6})[-\s\u2010-\u2015\uFF0D]?[0-9\uFF10-\uFF19]{4}(?![0-9\uFF10-\uFF19])/g;
+
+/**
+ * Masks every CPR-shaped number in a free text as {@link maskCpr} does, however it is
+ * written: for text typed by someone (a name) that a forum channel shows (SPEC §9).
+ */
+export function maskCprNumbers(text: string): string {
+  return text.replace(CPR_IN_TEXT, (_match, birth: string) => `${birth}-xxxx`);
+}
+
 /**
  * Full years between birth and `on`. A person born 29 February has their birthday
  * on 1 March in non-leap years.

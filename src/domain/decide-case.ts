@@ -1,7 +1,7 @@
 import { canDecide, isSocialCaseworker } from "./access.js";
 import { bookFirstFree, bookingCandidates, parseMeetingKey, placementIn } from "./booking.js";
 import { parseCpr } from "./cpr.js";
-import { checkNote, type CaseRecord } from "./case.js";
+import { checkNote, normaliseText, type CaseRecord } from "./case.js";
 import { transition, type DecisionKind } from "./case-lifecycle.js";
 import type { Municipality } from "./municipality.js";
 import { moveCase, releaseUnlessHeld, type MoveDeps } from "./move-case.js";
@@ -48,7 +48,7 @@ export async function decideCase(deps: MoveDeps, command: DecideCommand): Promis
   // The overview's event is built from the stored decision, so a re-delivered press (already
   // decided) writes the same row again: it completes an event cut off the first time.
   if (outcome.kind === "decided" || outcome.kind === "already-decided") {
-    await recordOverview(deps.overview, command.municipality.tenantId, [decidedEvent(outcome.record)]);
+    await recordOverview(deps.overview, command.municipality.tenantId, [decidedEvent(outcome.record)], deps.clock.now());
   }
   return outcome;
 }
@@ -82,7 +82,7 @@ async function decide(deps: MoveDeps, command: DecideCommand): Promise<DecideOut
     decidedBy: by.aadObjectId,
     decidedByName: by.name,
     decidedAt: now.toISOString(),
-    decisionNote: decision === "no-basis" || decision === "more-information" ? command.input.note.trim() : "",
+    decisionNote: decision === "no-basis" || decision === "more-information" ? normaliseText(command.input.note) : "",
   };
   const audit = { at: now.toISOString(), user: by.aadObjectId, action: "decide" as const, purpose: decision };
 

@@ -92,6 +92,8 @@ export async function unfollow(
   if (!(UNFOLLOW_REASONS as readonly string[]).includes(reason)) {
     return { kind: "invalid", errors: { reason: reason === "" ? "required" : "reason.unknown" } };
   }
+  // Nobody (an activity without an Entra object id) follows anyone.
+  if (!command.user) return { kind: "not-following" };
   const at = deps.clock.now().toISOString();
   const done = await deps.citizens.unfollow(command.municipality.tenantId, command.citizenId, command.user, {
     at,
@@ -110,6 +112,7 @@ export async function followedBy(
   deps: Pick<FollowDeps, "citizens">,
   command: { municipality: Municipality; user: string },
 ): Promise<{ kind: "list"; citizens: FollowedCitizen[] }> {
+  if (!command.user) return { kind: "list", citizens: [] };
   return { kind: "list", citizens: await deps.citizens.followedBy(command.municipality.tenantId, command.user, MAX_FOLLOWED_LISTED) };
 }
 
@@ -134,6 +137,7 @@ export async function handOverFollowing(
 ): Promise<HandOverFollowingOutcome> {
   const { municipality, from, to } = command;
   const follower = command.follower ?? from;
+  if (!follower) return { kind: "not-following" };
   if (follower !== from && !isAdministrator(municipality, from)) return { kind: "not-allowed" };
   if (to === follower || !isCaseworker(municipality, to)) return { kind: "not-caseworker" };
   const now = deps.clock.now();

@@ -62,8 +62,9 @@ export async function moveCase(deps: MoveDeps, command: MoveCommand): Promise<Mo
   if (!cpr.ok) return { kind: "not-booked", record };
   let candidates: ScheduledMeeting[];
   if (command.target.kind === "meeting") {
-    const wanted = parseMeetingKey(command.target.key);
-    const meeting = wanted && wanted.forumId === record.forumId ? deps.calendar.find(municipality, wanted.forumId, wanted.date) : undefined;
+    // Only a meeting the move form offers (the forum's next ones), never one years ahead or of another forum.
+    const wanted = command.target.key;
+    const meeting = deps.calendar.upcoming(municipality, record.forumId, now, MOVE_CHOICES + 1).find((m) => meetingKey(m) === wanted);
     if (!meeting || meeting.startsAt.getTime() <= now.getTime() || command.target.key === record.meetingKey)
       return { kind: "unknown-meeting" };
     candidates = [meeting];
@@ -180,6 +181,13 @@ export async function moveOptions(
   return { kind: "options", record, meetings };
 }
 
+/** A meeting of the calendar that has not started yet: one that was held (or missed) cannot be cancelled. */
+function upcomingMeeting(deps: MoveDeps, municipality: Municipality, key: string): ScheduledMeeting | undefined {
+  const wanted = parseMeetingKey(key);
+  const meeting = wanted && deps.calendar.find(municipality, wanted.forumId, wanted.date);
+  return meeting && meeting.startsAt.getTime() > deps.clock.now().getTime() ? meeting : undefined;
+}
+
 export type CancellationPreview =
   { kind: "confirm"; meeting: ScheduledMeeting; booked: number } | { kind: "not-allowed" } | { kind: "unknown-meeting" };
 
@@ -189,8 +197,7 @@ export async function prepareMeetingCancellation(
   command: { municipality: Municipality; meetingKey: string; user: string },
 ): Promise<CancellationPreview> {
   const { municipality } = command;
-  const key = parseMeetingKey(command.meetingKey);
-  const meeting = key && deps.calendar.find(municipality, key.forumId, key.date);
+  const meeting = upcomingMeeting(deps, municipality, command.meetingKey);
   if (!meeting) return { kind: "unknown-meeting" };
   if (!canManageForum(municipality, meeting.forumId, command.user)) return { kind: "not-allowed" };
   const booked = (await deps.meetings.bookings(municipality.tenantId, meeting)).length;
@@ -213,8 +220,7 @@ export async function cancelMeeting(
   command: { municipality: Municipality; meetingKey: string; by: string },
 ): Promise<CancelOutcome> {
   const { municipality } = command;
-  const key = parseMeetingKey(command.meetingKey);
-  const meeting = key && deps.calendar.find(municipality, key.forumId, key.date);
+  const meeting = upcomingMeeting(deps, municipality, command.meetingKey);
   if (!meeting) return { kind: "unknown-meeting" };
   if (!canManageForum(municipality, meeting.forumId, command.by)) return { kind: "not-allowed" };
   const first = await deps.meetings.cancel(municipality.tenantId, meeting, command.by);

@@ -4,6 +4,7 @@ import type { Municipality } from "./municipality.js";
 import { notification, type Notification } from "./notification.js";
 import { MAX_OVERVIEW_DAYS, MIN_OVERVIEW_DAYS, overviewFigures, periodsEndingAt, type OverviewFigures, type Period } from "./overview.js";
 import type { OverviewLog } from "./overview-events.js";
+import { readPeriod } from "./overview-summaries.js";
 import type { Clock, MeetingCalendar, MeetingRepository, Outbox, ParkedMessages } from "./ports.js";
 
 export interface OverviewDeps {
@@ -67,24 +68,27 @@ export async function showOverview(
 }
 
 /**
- * The overview of the `days` days up to `until`: the period's events and the previous
- * period's (two range reads of the month partitions they touch), the coming meetings'
- * load, and the parked messages.
+ * The overview of the `days` days up to `until`: the period and the previous one, each read
+ * as the stored summaries of its whole settled days and months plus the events of its
+ * edges (`overview-summaries.ts`), the coming meetings' load, and the parked messages.
  */
 export async function overviewReport(deps: OverviewDeps, municipality: Municipality, until: Date, days: number): Promise<OverviewReport> {
   const tenantId = municipality.tenantId;
   const { current, previous } = periodsEndingAt(until, days);
-  const [events, previousEvents, agenda, parked] = await Promise.all([
-    deps.overview.between(tenantId, current.from, current.until),
-    deps.overview.between(tenantId, previous.from, previous.until),
+  const now = deps.clock.now();
+  const [read, previousRead, agenda, parked] = await Promise.all([
+    readPeriod(deps.overview, tenantId, current, now, deps.timeZone),
+    readPeriod(deps.overview, tenantId, previous, now, deps.timeZone),
     agendaLoad(deps, municipality),
     deps.outbox.parked(tenantId),
   ]);
   const figures = overviewFigures({
     forumIds: municipality.forums.map((f) => f.id),
     period: current,
-    events,
-    previous: previousEvents,
+    events: read.events,
+    tallies: read.tallies,
+    previous: previousRead.events,
+    previousTallies: previousRead.tallies,
     previousPeriod: previous,
     timeZone: deps.timeZone,
   });

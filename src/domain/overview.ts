@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { DECISIONS, type DecisionKind } from "./case-lifecycle.js";
-import { AGE_GROUPS, type AgeGroup, type OverviewEvent } from "./overview-events.js";
+import { AGE_GROUPS, type AgeGroup, type OverviewEvent, type PlanStep } from "./overview-events.js";
 
 /** `overblik` takes 1–365 days (SPEC §8). */
 export const MIN_OVERVIEW_DAYS = 1;
@@ -21,6 +21,21 @@ export function periodsEndingAt(now: Date, days: number): { current: Period; pre
 
 export type DecisionCounts = Record<DecisionKind, number>;
 
+/** A forum's joint plans in the period (SPEC §8 "plans: active, follow-ups overdue"). */
+export interface PlanCounts {
+  /** First agreed by both caseworkers ("enige"). */
+  agreed: number;
+  /** Became active: the citizen consented. */
+  active: number;
+  ended: number;
+  /** Follow-ups held within the grace of working days after their date. */
+  followUpsOnTime: number;
+  /** Follow-ups held after it. */
+  followUpsLate: number;
+  /** Follow-ups not held by the end of their grace (some may be held late afterwards). */
+  followUpsOverdue: number;
+}
+
 export interface ForumFigures {
   raised: number;
   acute: number;
@@ -29,6 +44,7 @@ export interface ForumFigures {
   pending: number;
   /** Moved on from a meeting: postponed, rolled over, cancelled meeting, moved by a coordinator. */
   moved: number;
+  plans: PlanCounts;
 }
 
 export interface Durations {
@@ -38,6 +54,14 @@ export interface Durations {
   median?: number;
   /** The slowest quarter took longer than this (the 75th percentile). */
   slowestQuarter?: number;
+}
+
+export interface BostotteCounts {
+  bevilling: number;
+  afslag: number;
+  ophoer: number;
+  reachedCaseworker: number;
+  reachedForum: number;
 }
 
 export interface OverviewFigures {
@@ -50,21 +74,139 @@ export interface OverviewFigures {
    */
   weeks: { week: string; decided: DecisionCounts }[];
   bucket: "week" | "month";
-  bostotte: { bevilling: number; afslag: number; ophoer: number; reachedCaseworker: number; reachedForum: number };
-  plans: { recorded: boolean; agreed: number; active: number; followUpsOnTime: number; followUpsOverdue: number };
+  bostotte: BostotteCounts;
   /** Seed 001, Tabel 1: per age group, joint cases (start), the employment side (ikke grundlag), still open. */
   population: Record<AgeGroup, { joint: number; employment: number; open: number }>;
 }
 
+/**
+ * What a set of events adds up to, in a form that adds up again: the figures of a period are
+ * the sum of the tallies of its parts (stored summaries of whole days and months, and the
+ * events at its edges). Counts; the case numbers raised and finished, since "pending" is
+ * raised-and-not-finished within the whole period; decisions per local day, for the weekly
+ * or monthly chart; and days from raised to a final decision as a histogram, for medians.
+ */
+export interface OverviewTally {
+  forums: Record<string, Omit<ForumFigures, "pending">>;
+  /** Decisions per local date (YYYY-MM-DD in the municipality's zone). */
+  decidedByDay: Record<string, DecisionCounts>;
+  /** Case numbers raised, by `{ageGroup}|{forumId}`. */
+  raised: Record<string, number[]>;
+  /** Case numbers decided for good (start, ikke grundlag) or withdrawn. */
+  finished: number[];
+  population: Record<AgeGroup, { joint: number; employment: number }>;
+  bostotte: BostotteCounts;
+  /** Hundredths of a day from raised to a final decision → how many decisions took that long. */
+  durations: Record<string, number>;
+}
+
 const noDecisions = (): DecisionCounts => ({ start: 0, "no-basis": 0, "more-information": 0, postpone: 0 });
-const emptyForum = (): ForumFigures => ({ raised: 0, acute: 0, decided: noDecisions(), pending: 0, moved: 0 });
+const noPlans = (): PlanCounts => ({ agreed: 0, active: 0, ended: 0, followUpsOnTime: 0, followUpsLate: 0, followUpsOverdue: 0 });
+const emptyForumTally = (): Omit<ForumFigures, "pending"> => ({ raised: 0, acute: 0, decided: noDecisions(), moved: 0, plans: noPlans() });
+const noBostotte = (): BostotteCounts => ({ bevilling: 0, afslag: 0, ophoer: 0, reachedCaseworker: 0, reachedForum: 0 });
+
+const PLAN_COUNT: Record<PlanStep, keyof PlanCounts> = {
+  agreed: "agreed",
+  active: "active",
+  ended: "ended",
+  "follow-up-on-time": "followUpsOnTime",
+  "follow-up-late": "followUpsLate",
+  "follow-up-overdue": "followUpsOverdue",
+};
 
 const isFinal = (d: DecisionKind) => d === "start" || d === "no-basis";
 
+export function emptyTally(): OverviewTally {
+  return {
+    forums: {},
+    decidedByDay: {},
+    raised: {},
+    finished: [],
+    population: Object.fromEntries(AGE_GROUPS.map((g) => [g, { joint: 0, employment: 0 }])) as OverviewTally["population"],
+    bostotte: noBostotte(),
+    durations: {},
+  };
+}
+
+/** Each event id once (a repeated write, or a row read twice), in the order given. */
+export function uniqueEvents(events: readonly OverviewEvent[]): OverviewEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+}
+
+/** The tally of events (each counted as given: filter and de-duplicate first). */
+export function tallyEvents(events: readonly OverviewEvent[], timeZone: string): OverviewTally {
+  const t = emptyTally();
+  const forum = (id: string) => (t.forums[id] ??= emptyForumTally());
+  for (const e of events) {
+    switch (e.kind) {
+      case "raised": {
+        const f = forum(e.forumId);
+        f.raised++;
+        if (e.acute) f.acute++;
+        (t.raised[`${e.ageGroup}|${e.forumId}`] ??= []).push(e.caseNo);
+        break;
+      }
+      case "decided": {
+        forum(e.forumId).decided[e.decision]++;
+        (t.decidedByDay[localDateOf(e.at, timeZone)] ??= noDecisions())[e.decision]++;
+        if (isFinal(e.decision)) {
+          t.finished.push(e.caseNo);
+          t.population[e.ageGroup][e.decision === "start" ? "joint" : "employment"]++;
+          const key = String(Math.round(((Date.parse(e.at) - Date.parse(e.raisedAt)) / DAY_MS) * 100));
+          t.durations[key] = (t.durations[key] ?? 0) + 1;
+        }
+        break;
+      }
+      case "moved":
+        forum(e.forumId).moved++;
+        break;
+      case "withdrawn":
+        t.finished.push(e.caseNo);
+        break;
+      case "bostotte":
+        t.bostotte[e.decision]++;
+        t.bostotte[e.reached === "caseworker" ? "reachedCaseworker" : "reachedForum"]++;
+        break;
+      case "plan":
+        forum(e.forumId).plans[PLAN_COUNT[e.step]]++;
+        break;
+    }
+  }
+  return t;
+}
+
+/** Adds `more` into `into` (which is changed and returned). */
+export function addTally(into: OverviewTally, more: OverviewTally): OverviewTally {
+  for (const [id, f] of Object.entries(more.forums)) {
+    const g = (into.forums[id] ??= emptyForumTally());
+    g.raised += f.raised;
+    g.acute += f.acute;
+    g.moved += f.moved;
+    for (const d of DECISIONS) g.decided[d] += f.decided[d];
+    for (const p of Object.keys(g.plans) as (keyof PlanCounts)[]) g.plans[p] += f.plans[p];
+  }
+  for (const [day, counts] of Object.entries(more.decidedByDay)) {
+    const c = (into.decidedByDay[day] ??= noDecisions());
+    for (const d of DECISIONS) c[d] += counts[d];
+  }
+  for (const [key, cases] of Object.entries(more.raised)) (into.raised[key] ??= []).push(...cases);
+  into.finished.push(...more.finished);
+  for (const g of AGE_GROUPS) {
+    into.population[g].joint += more.population[g].joint;
+    into.population[g].employment += more.population[g].employment;
+  }
+  for (const b of Object.keys(into.bostotte) as (keyof BostotteCounts)[]) into.bostotte[b] += more.bostotte[b];
+  for (const [key, n] of Object.entries(more.durations)) into.durations[key] = (into.durations[key] ?? 0) + n;
+  return into;
+}
+
 /**
- * The overview's figures over a period's events (SPEC §8), counts only. Events outside
- * `period` are ignored; the same event id twice counts once. `previous` are the events of
- * the period of the same length before, for the comparison of durations.
+ * The overview's figures over a period (SPEC §8), counts only: the tallies of its stored
+ * summaries plus its remaining events. Events outside `period` are ignored; the same event
+ * id twice counts once. The summaries must cover parts of the period that no event given
+ * covers. `previous` (and `previousTallies`) are the period of the same length before, for
+ * the comparison of durations.
  */
 export function overviewFigures(o: {
   forumIds: readonly string[];
@@ -73,110 +215,103 @@ export function overviewFigures(o: {
   previous: readonly OverviewEvent[];
   previousPeriod: Period;
   timeZone: string;
+  tallies?: readonly OverviewTally[];
+  previousTallies?: readonly OverviewTally[];
 }): OverviewFigures {
-  const events = inPeriod(o.events, o.period);
-  const byForum = new Map(o.forumIds.map((id) => [id, emptyForum()]));
+  const tally = sumTallies(o.tallies ?? [], tallyEvents(uniqueEvents(inPeriod(o.events, o.period)), o.timeZone));
+  const before = sumTallies(o.previousTallies ?? [], tallyEvents(uniqueEvents(inPeriod(o.previous, o.previousPeriod)), o.timeZone));
+
+  const byForum = new Map<string, ForumFigures>();
   const forum = (id: string) => {
     let f = byForum.get(id);
-    if (!f) byForum.set(id, (f = emptyForum()));
+    if (!f) byForum.set(id, (f = { ...emptyForumTally(), pending: 0 }));
     return f;
   };
-  const total = emptyForum();
-  const population = Object.fromEntries(AGE_GROUPS.map((g) => [g, { joint: 0, employment: 0, open: 0 }])) as OverviewFigures["population"];
-  const bostotte = { bevilling: 0, afslag: 0, ophoer: 0, reachedCaseworker: 0, reachedForum: 0 };
-  const plans = { recorded: false, agreed: 0, active: 0, followUpsOnTime: 0, followUpsOverdue: 0 };
-  const bucket = o.period.days > WEEKS_UP_TO_DAYS ? "month" : "week";
-  const bucketOf = (at: string | Date) => (bucket === "week" ? weekOf(at, o.timeZone) : monthOf(at, o.timeZone));
-  const weeks = new Map<string, DecisionCounts>();
-  for (const week of bucketsOf(o.period, bucketOf)) weeks.set(week, noDecisions());
-  const raised = new Map<number, { forumId: string; ageGroup: AgeGroup }>();
-  const finished = new Set<number>();
+  for (const id of o.forumIds) forum(id);
+  for (const [id, counts] of Object.entries(tally.forums)) Object.assign(forum(id), structuredClone(counts));
 
-  for (const e of events) {
-    switch (e.kind) {
-      case "raised":
-        for (const f of [forum(e.forumId), total]) {
-          f.raised++;
-          if (e.acute) f.acute++;
-        }
-        raised.set(e.caseNo, { forumId: e.forumId, ageGroup: e.ageGroup });
-        break;
-      case "decided": {
-        for (const f of [forum(e.forumId), total]) f.decided[e.decision]++;
-        const week = bucketOf(e.at);
-        const counts = weeks.get(week) ?? noDecisions();
-        counts[e.decision]++;
-        weeks.set(week, counts);
-        if (isFinal(e.decision)) {
-          finished.add(e.caseNo);
-          population[e.ageGroup][e.decision === "start" ? "joint" : "employment"]++;
-        }
-        break;
-      }
-      case "moved":
-        for (const f of [forum(e.forumId), total]) f.moved++;
-        break;
-      case "withdrawn":
-        finished.add(e.caseNo);
-        break;
-      case "bostotte":
-        bostotte[e.decision]++;
-        if (e.reached === "caseworker") bostotte.reachedCaseworker++;
-        else bostotte.reachedForum++;
-        break;
-      case "plan":
-        plans.recorded = true;
-        if (e.step === "agreed") plans.agreed++;
-        else if (e.step === "active") plans.active++;
-        else if (e.step === "follow-up-on-time") plans.followUpsOnTime++;
-        else plans.followUpsOverdue++;
-        break;
+  const population = Object.fromEntries(AGE_GROUPS.map((g) => [g, { ...tally.population[g], open: 0 }])) as OverviewFigures["population"];
+  const finished = new Set(tally.finished);
+  for (const [key, cases] of Object.entries(tally.raised)) {
+    const bar = key.indexOf("|");
+    const ageGroup = key.slice(0, bar) as AgeGroup;
+    const f = forum(key.slice(bar + 1));
+    for (const caseNo of new Set(cases)) {
+      if (finished.has(caseNo)) continue;
+      f.pending++;
+      population[ageGroup].open++;
     }
   }
-  for (const [caseNo, r] of raised) {
-    if (finished.has(caseNo)) continue;
-    forum(r.forumId).pending++;
-    total.pending++;
-    population[r.ageGroup].open++;
+
+  const total: ForumFigures = { ...emptyForumTally(), pending: 0 };
+  for (const f of byForum.values()) {
+    total.raised += f.raised;
+    total.acute += f.acute;
+    total.moved += f.moved;
+    total.pending += f.pending;
+    for (const d of DECISIONS) total.decided[d] += f.decided[d];
+    for (const p of Object.keys(total.plans) as (keyof PlanCounts)[]) total.plans[p] += f.plans[p];
   }
+
+  const bucket = o.period.days > WEEKS_UP_TO_DAYS ? "month" : "week";
+  const bucketOfDate = (date: string) => (bucket === "week" ? weekOfDate(date) : date.slice(0, 7));
+  const weeks = new Map<string, DecisionCounts>();
+  for (const b of bucketsOf(o.period, (at) => (bucket === "week" ? weekOf(at, o.timeZone) : monthOf(at, o.timeZone)))) {
+    weeks.set(b, noDecisions());
+  }
+  for (const [day, counts] of Object.entries(tally.decidedByDay)) {
+    const b = bucketOfDate(day);
+    const into = weeks.get(b) ?? noDecisions();
+    for (const d of DECISIONS) into[d] += counts[d];
+    weeks.set(b, into);
+  }
+
   return {
     forums: [...byForum].map(([forumId, figures]) => ({ forumId, figures })),
     total,
-    durations: { current: durations(events), previous: durations(inPeriod(o.previous, o.previousPeriod)) },
+    durations: { current: durations(tally.durations), previous: durations(before.durations) },
     weeks: [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, decided]) => ({ week, decided })),
     bucket,
-    bostotte,
-    plans,
+    bostotte: tally.bostotte,
     population,
   };
 }
 
-/** The period's events, each id once (a repeated write, or a row read twice). */
+function sumTallies(parts: readonly OverviewTally[], last: OverviewTally): OverviewTally {
+  const sum = emptyTally();
+  for (const part of parts) addTally(sum, part);
+  return addTally(sum, last);
+}
+
+/** The period's events (`from <= at < until`). */
 function inPeriod(events: readonly OverviewEvent[], period: Period): OverviewEvent[] {
   const from = period.from.toISOString();
   const until = period.until.toISOString();
-  const seen = new Set<string>();
-  return events.filter((e) => {
-    if (e.at < from || e.at >= until || seen.has(e.id)) return false;
-    seen.add(e.id);
-    return true;
-  });
+  return events.filter((e) => e.at >= from && e.at < until);
 }
 
-function durations(events: readonly OverviewEvent[]): Durations {
-  const days = events
-    .flatMap((e) => (e.kind === "decided" && isFinal(e.decision) ? [(Date.parse(e.at) - Date.parse(e.raisedAt)) / DAY_MS] : []))
-    .sort((a, b) => a - b);
-  if (days.length === 0) return { count: 0 };
-  return { count: days.length, median: round1(quantile(days, 0.5)), slowestQuarter: round1(quantile(days, 0.75)) };
-}
-
-/** Linear interpolation between closest ranks; `sorted` ascending and non-empty. */
-export function quantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lower = Math.floor(pos);
-  const upper = Math.ceil(pos);
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (pos - lower);
+/** Median and 75th percentile of a histogram of hundredths of a day. */
+function durations(histogram: Readonly<Record<string, number>>): Durations {
+  const bins = Object.entries(histogram)
+    .map(([key, n]) => [Number(key) / 100, n] as const)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a - b);
+  const count = bins.reduce((a, [, n]) => a + n, 0);
+  if (count === 0) return { count: 0 };
+  const at = (rank: number) => {
+    let seen = 0;
+    for (const [value, n] of bins) {
+      seen += n;
+      if (rank < seen) return value;
+    }
+    return bins[bins.length - 1]![0];
+  };
+  const q = (p: number) => {
+    const pos = (count - 1) * p;
+    const lower = at(Math.floor(pos));
+    return lower + (at(Math.ceil(pos)) - lower) * (pos - Math.floor(pos));
+  };
+  return { count, median: round1(q(0.5)), slowestQuarter: round1(q(0.75)) };
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -184,6 +319,17 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /** "2026-W47": the ISO week of an instant in the municipality's zone. */
 export function weekOf(at: string | Date, timeZone: string): string {
   const dt = (typeof at === "string" ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(timeZone);
+  return `${dt.weekYear}-W${String(dt.weekNumber).padStart(2, "0")}`;
+}
+
+/** The local date (YYYY-MM-DD) of an instant in the municipality's zone. */
+export function localDateOf(at: string | Date, timeZone: string): string {
+  return (typeof at === "string" ? DateTime.fromISO(at) : DateTime.fromJSDate(at)).setZone(timeZone).toISODate()!;
+}
+
+/** "2026-W47": the ISO week of a local date (YYYY-MM-DD). */
+export function weekOfDate(date: string): string {
+  const dt = DateTime.fromISO(date, { zone: "UTC" });
   return `${dt.weekYear}-W${String(dt.weekNumber).padStart(2, "0")}`;
 }
 

@@ -1,13 +1,14 @@
 import { DateTime } from "luxon";
 import { bookFirstFree, bookingCandidates, localDateOf, meetingKey, parseMeetingKey } from "./booking.js";
-import { isWorkingDay } from "./calendar.js";
 import { ageOn, parseCpr } from "./cpr.js";
 import type { Municipality } from "./municipality.js";
 import { releaseUnlessHeld } from "./move-case.js";
 import { notification, type Notification } from "./notification.js";
 import { followUpDatesOf, isFollowUpRecorded, ownerIds, type FollowUpKind, type PlanRecord } from "./plan.js";
-import { localIsoDate, type PlanDeps } from "./plan-use-cases.js";
+import { planFollowUpOverdueEvent } from "./overview-events.js";
+import { localIsoDate, recordPlanOverview, type PlanDeps } from "./plan-use-cases.js";
 import type { MeetingCalendar, MeetingRepository } from "./ports.js";
+import { isOverdue, overdueFrom, workingDaysOf } from "./working-days.js";
 
 /**
  * Following the plan up on time (SPEC §5, §7; seed 001: "Tidspunkter for opfølgning på den
@@ -29,46 +30,7 @@ export function followUpsDue(plan: Pick<PlanRecord, "state" | "content" | "follo
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** How long a follow-up may wait before it counts as overdue, in working days. */
-export interface WorkingDays {
-  grace: number;
-  /** The municipality's local days off ("MM-DD" or "YYYY-MM-DD") on top of the public holidays. */
-  localDaysOff?: readonly string[];
-}
-
-/** The municipality's rule: `planFollowUpGraceWorkingDays` (default 5) and its local days off. */
-export function workingDaysOf(municipality: Pick<Municipality, "planFollowUpGraceWorkingDays" | "localDaysOff">): WorkingDays {
-  return { grace: municipality.planFollowUpGraceWorkingDays, localDaysOff: municipality.localDaysOff };
-}
-
-/**
- * Working days after `date` up to and including `today` (both local YYYY-MM-DD): weekends,
- * Danish public holidays and local days off do not count. Counts at most `cap`.
- */
-export function workingDaysBetween(
-  date: string,
-  today: string,
-  localDaysOff: readonly string[] = [],
-  cap = Number.POSITIVE_INFINITY,
-): number {
-  let day = DateTime.fromISO(date, { zone: "UTC" }).plus({ days: 1 });
-  const end = DateTime.fromISO(today, { zone: "UTC" });
-  let count = 0;
-  while (day <= end && count < cap) {
-    if (isWorkingDay(day, localDaysOff)) count++;
-    day = day.plus({ days: 1 });
-  }
-  return count;
-}
-
-/**
- * Whether a follow-up not recorded as held is overdue on `today`: more than `grace`
- * working days have passed since its date (SPEC §8 "follow-ups overdue").
- */
-export function isOverdue(followUp: { date: string }, today: string, workingDays: WorkingDays): boolean {
-  if (followUp.date >= today) return false;
-  return workingDaysBetween(followUp.date, today, workingDays.localDaysOff ?? [], workingDays.grace + 1) > workingDays.grace;
-}
+export { isOverdue, overdueFrom, workingDaysBetween, workingDaysOf, type WorkingDays } from "./working-days.js";
 
 // ─── The reminder job ─────────────────────────────────────────────────────────────
 
@@ -131,7 +93,40 @@ export async function remindPlanFollowUps(deps: PlanJobDeps, municipality: Munic
       if (await deps.plans.notifyOnce(tenantId, plan.caseNo, messages)) report.reminded.push(`${plan.caseNo}:${row.kind}:${date}`);
     }
   }
+  await recordOverdueFollowUps(deps, municipality);
   return report;
+}
+
+/**
+ * The managers' overview counts follow-ups not held in time (SPEC §8 "follow-ups overdue"):
+ * for each follow-up that became overdue within the last {@link PLAN_FOLLOW_UP_CATCH_UP_DAYS}
+ * days and is still not recorded as held, an event at the start of the day it became overdue.
+ * Its id and time follow from the plan, the follow-up and the municipality's rule, so every
+ * run (and every instance) writes the same row. Returns `caseNo:kind:date` of each.
+ */
+export async function recordOverdueFollowUps(deps: PlanDeps, municipality: Municipality): Promise<string[]> {
+  if (!deps.overview) return [];
+  const tenantId = municipality.tenantId;
+  const rule = workingDaysOf(municipality);
+  const today = DateTime.fromISO(localIsoDate(deps.clock.now(), deps.timeZone), { zone: "UTC" });
+  const oldest = today.minus({ days: PLAN_FOLLOW_UP_CATCH_UP_DAYS }).toISODate()!;
+  // A follow-up's grace spans its working days plus weekends and holidays: look back far enough.
+  const lookBack = PLAN_FOLLOW_UP_CATCH_UP_DAYS + Math.ceil((rule.grace * 7) / 5) + 14;
+  const written: string[] = [];
+  for (let back = 1; back <= lookBack; back++) {
+    const date = today.minus({ days: back }).toISODate()!;
+    const from = overdueFrom(date, rule);
+    if (from > today.toISODate()! || from < oldest) continue;
+    for (const row of await deps.plans.followUpsOn(tenantId, date)) {
+      const plan = await deps.plans.get(tenantId, row.caseNo);
+      if (!plan || !followUpDatesOf(plan).some((f) => f.kind === row.kind && f.date === date)) continue;
+      if (isFollowUpRecorded(plan, row.kind, date)) continue;
+      const followUp = { kind: row.kind, date };
+      await recordPlanOverview(deps, plan, (forumId) => [planFollowUpOverdueEvent(plan, forumId, followUp, rule, deps.timeZone)]);
+      written.push(`${plan.caseNo}:${row.kind}:${date}`);
+    }
+  }
+  return written;
 }
 
 type ForumBooking = "booked" | "held" | "lost" | "no-free-meeting" | "unknown-case";

@@ -32,6 +32,16 @@ import {
 } from "./plan.js";
 import { planTransition, type PlanEvent } from "./plan-lifecycle.js";
 import type { AuditEntry, CaseRepository, Clock, PlanRepository } from "./ports.js";
+import {
+  planActiveEvent,
+  planAgreedEvent,
+  planEndedEvent,
+  planFollowUpHeldEvent,
+  recordOverview,
+  type OverviewEvent,
+  type OverviewLog,
+} from "./overview-events.js";
+import { workingDaysOf } from "./working-days.js";
 
 /**
  * The joint plan's use cases (SPEC §5; seed 001 "Borgers plan"; seed 002). Each returns an
@@ -52,6 +62,11 @@ export interface PlanDeps {
   clock: Clock;
   /** The municipality's wall-clock zone: "today" and every date of the plan are local dates. */
   timeZone: string;
+  /**
+   * The managers' overview (SPEC §8): an event when a plan is first agreed, becomes active,
+   * ends, or has a follow-up recorded, written again by a repeated action.
+   */
+  overview?: Pick<OverviewLog, "record">;
 }
 
 /** Who acts: the Entra object id of the incoming activity, and the name Teams gives. */
@@ -223,7 +238,7 @@ export async function approvePlan(
   command: { municipality: Municipality; caseNo: number; version: number; by: Actor },
 ): Promise<ApprovePlanOutcome> {
   const { by } = command;
-  return changePlan<ApprovePlanOutcome>(deps, command.municipality, command.caseNo, by, "approve", (plan, now) => {
+  const outcome = await changePlan<ApprovePlanOutcome>(deps, command.municipality, command.caseNo, by, "approve", (plan, now) => {
     const side = sideOf(plan, by.aadObjectId)!;
     if (plan.version !== command.version) return { result: { kind: "stale", plan } };
     if (plan.approvals.some((a) => a.side === side && a.version === plan.version)) return { result: { kind: "already-approved", plan } };
@@ -238,7 +253,7 @@ export async function approvePlan(
     let next: PlanRecord = { ...plan, approvals, updatedAt: at };
     let event: "approved" | "agreed" | "active" = "approved";
     if (isAgreed(next)) {
-      next = { ...next, state: mustTransition(next.state, "agree"), agreedAt: at };
+      next = { ...next, state: mustTransition(next.state, "agree"), agreedAt: at, firstAgreedAt: plan.firstAgreedAt ?? at };
       event = "agreed";
       if (consentCoversPlan(next)) {
         next = { ...next, state: mustTransition(next.state, "resume") };
@@ -264,6 +279,11 @@ export async function approvePlan(
       then: (saved) => ({ kind: "approved", plan: saved, agreed: event !== "approved", active: event === "active" }),
     };
   });
+  // A repeated approval (already approved) writes the agreement's event again: it completes one cut off the first time.
+  if ((outcome.kind === "approved" && outcome.agreed) || outcome.kind === "already-approved") {
+    await recordPlanOverview(deps, outcome.plan, (forumId) => [planAgreedEvent(outcome.plan, forumId)]);
+  }
+  return outcome;
 }
 
 // ─── Koordineringsmøde and fællessamtale ──────────────────────────────────────────
@@ -374,7 +394,7 @@ export async function recordConsent(
   command: { municipality: Municipality; caseNo: number; expectedVersion: number; input: ConsentInput; by: Actor },
 ): Promise<RecordConsentOutcome> {
   const { by, input } = command;
-  return changePlan<RecordConsentOutcome>(deps, command.municipality, command.caseNo, by, "consent", (plan, now) => {
+  const outcome = await changePlan<RecordConsentOutcome>(deps, command.municipality, command.caseNo, by, "consent", (plan, now) => {
     if (plan.version !== command.expectedVersion) return { result: { kind: "stale", plan } };
     const step = planTransition(plan.state, "consent");
     if (!step.ok) return { result: { kind: "not-allowed-now", plan } };
@@ -420,6 +440,8 @@ export async function recordConsent(
       then: (saved) => ({ kind: "active", plan: saved }),
     };
   });
+  if (outcome.kind === "active") await recordPlanOverview(deps, outcome.plan, (forumId) => [planActiveEvent(outcome.plan, forumId)]);
+  return outcome;
 }
 
 export interface DatedNoteInput {
@@ -449,7 +471,7 @@ export async function recordRefusal(
   command: { municipality: Municipality; caseNo: number; expectedVersion: number; input: DatedNoteInput; by: Actor },
 ): Promise<EndingOutcome> {
   const { by, input } = command;
-  return changePlan<EndingOutcome>(deps, command.municipality, command.caseNo, by, "refusal", (plan, now) => {
+  const outcome = await changePlan<EndingOutcome>(deps, command.municipality, command.caseNo, by, "refusal", (plan, now) => {
     if (plan.version !== command.expectedVersion) return { result: { kind: "stale", plan } };
     const step = planTransition(plan.state, "refuse");
     if (!step.ok) return { result: { kind: "not-allowed-now", plan } };
@@ -465,6 +487,7 @@ export async function recordRefusal(
     };
     return endWrite(plan, next, by, now, "plan-refusal", `refused ${checked.on}`);
   });
+  return recordEnding(deps, outcome);
 }
 
 /**
@@ -476,7 +499,7 @@ export async function withdrawConsent(
   command: { municipality: Municipality; caseNo: number; input: DatedNoteInput; by: Actor },
 ): Promise<EndingOutcome> {
   const { by, input } = command;
-  return changePlan<EndingOutcome>(deps, command.municipality, command.caseNo, by, "withdraw consent", (plan, now) => {
+  const outcome = await changePlan<EndingOutcome>(deps, command.municipality, command.caseNo, by, "withdraw consent", (plan, now) => {
     const step = planTransition(plan.state, "withdraw");
     if (!step.ok) return { result: { kind: "not-allowed-now", plan } };
     const consent = consentInForce(plan);
@@ -495,6 +518,7 @@ export async function withdrawConsent(
     };
     return endWrite(plan, next, by, now, "plan-withdraw", `consent withdrawn ${checked.on}`);
   });
+  return recordEnding(deps, outcome);
 }
 
 export type EndPlanFieldError = "required" | "too-long" | "too-many-lines";
@@ -512,7 +536,7 @@ export async function endPlan(
   command: { municipality: Municipality; caseNo: number; input: { reason: "completed" | "cancelled" | ""; note: string }; by: Actor },
 ): Promise<EndPlanOutcome> {
   const { by, input } = command;
-  return changePlan<EndPlanOutcome>(deps, command.municipality, command.caseNo, by, "end", (plan, now) => {
+  const outcome = await changePlan<EndPlanOutcome>(deps, command.municipality, command.caseNo, by, "end", (plan, now) => {
     const step = planTransition(plan.state, "end");
     if (!step.ok) return { result: { kind: "not-allowed-now", plan } };
     const errors: Partial<Record<"reason" | "note", EndPlanFieldError>> = {};
@@ -530,6 +554,14 @@ export async function endPlan(
     };
     return endWrite(plan, next, by, now, "plan-end", reason);
   });
+  return recordEnding(deps, outcome);
+}
+
+/** The ended plan's event for the managers' overview. */
+async function recordEnding<T extends { kind: string; plan?: PlanRecord }>(deps: PlanDeps, outcome: T): Promise<T> {
+  const plan = outcome.plan;
+  if (outcome.kind === "ended" && plan) await recordPlanOverview(deps, plan, (forumId) => [planEndedEvent(plan, forumId)]);
+  return outcome;
 }
 
 function endWrite(
@@ -591,33 +623,50 @@ export async function recordFollowUp(
   command: { municipality: Municipality; caseNo: number; kind: FollowUpKind; input: { heldOn: string; note: string }; by: Actor },
 ): Promise<RecordFollowUpOutcome> {
   const { by, input, kind } = command;
-  return changePlan<RecordFollowUpOutcome>(deps, command.municipality, command.caseNo, by, "record follow-up", (plan, now) => {
-    if (!planTransition(plan.state, "follow-up").ok || plan.followUps.length >= MAX_FOLLOW_UP_RECORDS)
-      return { result: { kind: "not-allowed-now", plan } };
+  const outcome = await changePlan<RecordFollowUpOutcome>(
+    deps,
+    command.municipality,
+    command.caseNo,
+    by,
+    "record follow-up",
+    (plan, now) => {
+      if (!planTransition(plan.state, "follow-up").ok || plan.followUps.length >= MAX_FOLLOW_UP_RECORDS)
+        return { result: { kind: "not-allowed-now", plan } };
+      const c = plan.content;
+      const date = kind === "employment" ? c?.employmentFollowUp : kind === "social" ? c?.socialFollowUp : c?.forumFollowUp;
+      if (!date) return { result: { kind: "no-follow-up", plan } };
+      if (isFollowUpRecorded(plan, kind, date)) return { result: { kind: "already-recorded", plan } };
+      const errors: Partial<Record<"heldOn" | "note", FollowUpFieldError>> = {};
+      const heldOn = pastDate(input.heldOn, localIsoDate(now, deps.timeZone));
+      if (!heldOn.ok) errors.heldOn = heldOn.error;
+      const note = checkText(input.note, { required: true, maxChars: MAX_NOTE_CHARS, maxLines: MAX_LINES });
+      if (note) errors.note = note;
+      if (!heldOn.ok || Object.keys(errors).length > 0) return { result: { kind: "invalid", plan, errors } };
+      const at = now.toISOString();
+      const next: PlanRecord = {
+        ...plan,
+        followUps: [
+          ...plan.followUps,
+          { kind, date, heldOn: heldOn.date, note: normalise(input.note), recordedBy: by.aadObjectId, recordedAt: at },
+        ],
+        updatedAt: at,
+      };
+      return {
+        write: { next, audit: audit(now, by, "plan-follow-up", `${kind} follow-up of ${date} held ${heldOn.date}`), messages: [] },
+        then: (saved) => ({ kind: "recorded", plan: saved }),
+      };
+    },
+  );
+  // A repeated recording (already recorded) writes the follow-up's event again from what is stored.
+  if (outcome.kind === "recorded" || outcome.kind === "already-recorded") {
+    const plan = outcome.plan;
     const c = plan.content;
     const date = kind === "employment" ? c?.employmentFollowUp : kind === "social" ? c?.socialFollowUp : c?.forumFollowUp;
-    if (!date) return { result: { kind: "no-follow-up", plan } };
-    if (isFollowUpRecorded(plan, kind, date)) return { result: { kind: "already-recorded", plan } };
-    const errors: Partial<Record<"heldOn" | "note", FollowUpFieldError>> = {};
-    const heldOn = pastDate(input.heldOn, localIsoDate(now, deps.timeZone));
-    if (!heldOn.ok) errors.heldOn = heldOn.error;
-    const note = checkText(input.note, { required: true, maxChars: MAX_NOTE_CHARS, maxLines: MAX_LINES });
-    if (note) errors.note = note;
-    if (!heldOn.ok || Object.keys(errors).length > 0) return { result: { kind: "invalid", plan, errors } };
-    const at = now.toISOString();
-    const next: PlanRecord = {
-      ...plan,
-      followUps: [
-        ...plan.followUps,
-        { kind, date, heldOn: heldOn.date, note: normalise(input.note), recordedBy: by.aadObjectId, recordedAt: at },
-      ],
-      updatedAt: at,
-    };
-    return {
-      write: { next, audit: audit(now, by, "plan-follow-up", `${kind} follow-up of ${date} held ${heldOn.date}`), messages: [] },
-      then: (saved) => ({ kind: "recorded", plan: saved }),
-    };
-  });
+    const held = plan.followUps.find((f) => f.kind === kind && f.date === date);
+    const rule = workingDaysOf(command.municipality);
+    if (held) await recordPlanOverview(deps, plan, (forumId) => [planFollowUpHeldEvent(plan, forumId, held, rule)]);
+  }
+  return outcome;
 }
 
 // ─── Sagsbehandlerskift ───────────────────────────────────────────────────────────
@@ -778,6 +827,25 @@ async function changePlan<T>(
     if (saved) return decided.then(saved);
   }
   throw new Error(`The plan of case ${caseNo} changed ${MAX_ATTEMPTS} times while saving; try again`);
+}
+
+/**
+ * Writes a plan's overview events after its change committed, counted under the forum of
+ * its case. Never fails the change (see `recordOverview`).
+ */
+export async function recordPlanOverview(
+  deps: Pick<PlanDeps, "overview" | "cases" | "clock">,
+  plan: Pick<PlanRecord, "tenantId" | "caseNo">,
+  events: (forumId: string) => (OverviewEvent | undefined)[],
+): Promise<void> {
+  if (!deps.overview) return;
+  let forumId: string | undefined;
+  try {
+    forumId = (await deps.cases.get(plan.tenantId, plan.caseNo))?.forumId;
+  } catch {
+    return; // The change stands; see the crash window in README ("Managers' overview").
+  }
+  if (forumId) await recordOverview(deps.overview, plan.tenantId, events(forumId), deps.clock.now());
 }
 
 function mustTransition(state: PlanRecord["state"], event: PlanEvent): PlanRecord["state"] {

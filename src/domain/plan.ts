@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { MAX_CHARS, MAX_LINES } from "./case.js";
+import { MAX_CHARS, MAX_LINES, normaliseText } from "./case.js";
 import type { PlanState } from "./plan-lifecycle.js";
 
 /**
@@ -354,8 +354,9 @@ export function checkText(
   return undefined;
 }
 
+/** As every text of a case is kept (`normaliseText`): line breaks as `\n`, nothing blank or invisible around it. */
 export function normalise(value: string): string {
-  return value.replace(/\r\n?/g, "\n").trim();
+  return normaliseText(value);
 }
 
 /** The form pre-filled with a plan's content (or empty for a new plan), so an edit starts from what is stored. */
@@ -535,6 +536,8 @@ export interface PlanRecord {
   changes: PlanChange[];
   changedBy?: string;
   agreedAt?: string;
+  /** When both owners first agreed a version; kept through later adjustments (the managers' overview counts it once). */
+  firstAgreedAt?: string;
   meetings?: PlanMeetings;
   consent?: PlanConsent;
   refusal?: PlanRefusal;

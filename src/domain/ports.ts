@@ -40,13 +40,19 @@ export interface RaisedCase {
 export interface CaseRepository {
   /**
    * Stores a case once per `submissionId` (one rendered form): a double click or a
-   * re-delivered activity returns the case created the first time.
+   * re-delivered activity returns the case created the first time, and uses up no case
+   * number. `alongside` is work that belongs to the new case but is stored elsewhere (its
+   * citizen link, its overview event): it runs while the case commits, so it costs no
+   * round trip of its own, and again for a repeated submission (so it must be idempotent),
+   * which completes a submission cut off half-way. The raise fails when it fails. The case's
+   * first audit row ("raise", by the raising caseworker) commits with it (SPEC §9).
    */
   raise(
     submissionId: string,
     draft: NewCase,
     place: (caseNo: number) => Promise<Placement>,
     messages: (record: CaseRecord) => Notification[],
+    alongside?: (record: CaseRecord) => Promise<void>,
   ): Promise<RaisedCase>;
   /** The caseworker's own cases, newest first, without their case text. */
   listRaisedBy(tenantId: string, aadObjectId: string, limit: number): Promise<CaseSummary[]>;
@@ -188,19 +194,32 @@ export interface MeetingStatus {
   rolledOverAt?: string;
 }
 
+/** What one read of a meeting saw: its bookings, and whether it was cancelled. */
+export interface MeetingSlotsSeen {
+  bookings: { slot: number; caseNo: number }[];
+  cancelled: boolean;
+}
+
 /** Slots of forum meetings. A slot is one row, so two bookings can never share one. */
 export interface MeetingRepository {
   /**
    * Claims the lowest free slot for the case, or returns the slot it already holds.
-   * Undefined when the meeting is full or cancelled.
+   * Undefined when the meeting is full or cancelled. `seen` (from {@link slotsSeen}, read
+   * earlier, maybe in parallel with other work) saves reading the meeting again; a stale
+   * one costs a retry, never a wrong booking.
    */
-  claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined>;
+  claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number, seen?: MeetingSlotsSeen): Promise<number | undefined>;
+  /** The meeting's bookings and whether it is cancelled, as one read, for {@link claimSlot}. */
+  slotsSeen(tenantId: string, meeting: { forumId: string; date: string }): Promise<MeetingSlotsSeen>;
   releaseSlot(tenantId: string, meeting: { forumId: string; date: string }, slot: number, caseNo: number): Promise<void>;
   /** Booked slots in slot order. */
   bookings(tenantId: string, meeting: { forumId: string; date: string }): Promise<{ slot: number; caseNo: number }[]>;
   status(tenantId: string, meeting: { forumId: string; date: string }): Promise<MeetingStatus>;
-  /** Marks the meeting cancelled; false when it already was. */
-  cancel(tenantId: string, meeting: { forumId: string; date: string }, by: string): Promise<boolean>;
+  /**
+   * Marks the meeting cancelled (false when it already was) and closes its free slots, so no
+   * booking lands after this returns: the caller then moves on the cases in {@link bookings}.
+   */
+  cancel(tenantId: string, meeting: MeetingSlotRef, by: string): Promise<boolean>;
   /**
    * Marks the agenda published and stores its message in one transaction; false when it
    * already was (another instance, or an earlier run), so an agenda goes out once.

@@ -1,4 +1,4 @@
-import { bookFirstFree, bookingCandidates, placementIn, type Booking } from "./booking.js";
+import { bookFirstFree, bookingCandidates, meetingKey, placementIn, type Booking } from "./booking.js";
 import { validateDraft, type CaseDraft, type FieldErrors, type CaseRecord } from "./case.js";
 import { isCaseworker, type Municipality } from "./municipality.js";
 import { notification } from "./notification.js";
@@ -48,12 +48,28 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
   const v = validation.value;
 
   let booking: Booking | undefined;
+  const candidates = v.acute ? [] : bookingCandidates(municipality, v.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
+  // The first meeting is read while storage claims the form and its number: one round trip
+  // for both. If the read fails (or is stale by then), claiming the slot reads it again.
+  const firstSeen = candidates[0] ? deps.meetings.slotsSeen(municipality.tenantId, candidates[0]).catch(() => undefined) : undefined;
   const place = async (caseNo: number): Promise<Placement> => {
     if (v.acute) return { state: "acute" };
-    const candidates = bookingCandidates(municipality, v.cpr.birthDate, deps.calendar.openForBooking(municipality, now));
-    booking = await bookFirstFree(deps.meetings, municipality.tenantId, candidates, caseNo);
+    booking = await bookFirstFree(deps.meetings, municipality.tenantId, candidates, caseNo, await firstSeen);
     if (!booking) throw new NoFreeMeeting();
     return { state: "booked", ...placementIn(booking.meeting, booking.slot, v.cpr.birthDate) };
+  };
+  // What belongs to the case outside it, written while the case commits, and again by a
+  // repeated submission (each is idempotent), which completes one cut off the first time:
+  // the citizen link (SPEC §7), the overview event (§8), and whether the coordinators can
+  // see the case in Teams yet (the caseworker is told if not).
+  let forumHasChannel = false;
+  const alongside = async (record: CaseRecord): Promise<void> => {
+    const [channel] = await Promise.all([
+      deps.addresses.forumChannel(record.tenantId, record.forumId),
+      deps.citizens?.linkCase(record.tenantId, record.cprDigits, record.caseNo, record.raisedBy),
+      recordOverview(deps.overview, record.tenantId, [raisedEvent(record)], now),
+    ]);
+    forumHasChannel = channel !== undefined;
   };
 
   try {
@@ -86,16 +102,13 @@ export async function raiseCase(deps: RaiseCaseDeps, command: RaiseCaseCommand):
           now,
         ),
       ],
+      alongside,
     );
-    // Whether the coordinators can see it in Teams yet: the caseworker is told if not. The
-    // citizen link is idempotent, so a repeated submission completes one cut off the first time.
-    const [channel] = await Promise.all([
-      deps.addresses.forumChannel(municipality.tenantId, record.forumId),
-      deps.citizens?.linkCase(record.tenantId, record.cprDigits, record.caseNo, record.raisedBy),
-    ]);
-    const forumHasChannel = channel !== undefined;
-    await recordOverview(deps.overview, record.tenantId, [raisedEvent(record)]);
-    return { kind: "raised", record, created, forumHasChannel, ...(booking ? { booking } : {}) };
+    // Two presses of one form (a double click) each claim a slot while the case is not stored
+    // yet; the case stored by the other press holds its own, so the one claimed here goes back.
+    const held = booking !== undefined && record.meetingKey === meetingKey(booking.meeting) && record.slot === booking.slot;
+    if (booking && !held) await deps.meetings.releaseSlot(municipality.tenantId, booking.meeting, booking.slot, record.caseNo);
+    return { kind: "raised", record, created, forumHasChannel, ...(booking && held ? { booking } : {}) };
   } catch (error) {
     if (error instanceof NoFreeMeeting) return { kind: "no-free-meeting" };
     throw error;

@@ -104,7 +104,7 @@ export async function recordBostotteDecision(deps: BostotteDeps, command: Record
     { at: now.toISOString(), user: by.id, action: "bostotte-record", purpose: `${decision.kind} ${decision.legalBasis} (${source})` },
   );
   if (stored.kind === "conflict") return { kind: "conflict", decisionId };
-  await recordOverview(deps.overview, tenantId, [bostotteEvent(stored.record, age)]);
+  await recordOverview(deps.overview, tenantId, [bostotteEvent(stored.record, age)], now);
   return stored;
 }
 

@@ -11,8 +11,20 @@
  *            PK `{tenant}|meeting|{forumId}|{date}` RK `meeting` — cancelled, agenda published, rolled over
  *                                                   RK `slot|{nn}` — the case booked into slot nn
  * caseindex  PK `{tenant}|counter`                  RK `case`  — last case number (eTag-guarded)
- *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — one case per submitted form
- *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first
+ *                                                   RK `submission|{aadObjectId}|{submissionId}` — one case per
+ *            submitted form: created in one batch with the counter's next number, so a form is claimed and
+ *            numbered in one round trip and a repeated form uses up no number.
+ *            PK `{tenant}|submission|{aadObjectId}` RK `{submissionId}` — where claims were kept before; still
+ *            read for forms rendered then (random v4 submission ids), never written.
+ *            PK `{tenant}|raisedby|{aadObjectId}`   RK `{inverted caseNo}` — "mine sager", newest first: the case's
+ *            summary (the columns the list shows, CPR sealed, `version`), so the list is one query. Written with
+ *            the case when it is raised and after every change of it (raise, decide, move, withdraw, hand-over,
+ *            anonymisation: all in `TableCaseRepository`), conditional on the row so a newer version wins.
+ *            A row with only `caseNo` was written before summaries: the list reads that case and fills it in.
+ *                                                   RK `!pending|{inverted caseNo}|{token}` — a change of the case
+ *            in flight: written before the change commits (in each caseworker's partition it touches), removed
+ *            in one batch with the summary write after it. While one is there (or after a crash), the list
+ *            checks the case row instead of trusting the summary, and repairs both after a minute.
  *            PK `{tenant}|plans|{aadObjectId}`      RK `{inverted caseNo}` — `planer`: the plans a caseworker owns
  *            PK `{tenant}|plan-followup|{date}`     RK `{caseNo}|{kind}` — plans with a follow-up on that
  *            date: one partition per day for the reminder job. Written before the plan change, removed
@@ -39,6 +51,10 @@
  * caseindex  PK `{tenant}|events|{YYYY-MM}`       RK `{ISO instant}|{eventId}` — the managers' overview events
  *            (SPEC §8), one partition per tenant and (UTC) month, row keys by time: a period is one range
  *            query per month it touches, whatever else is stored. Counts only, no personal data.
+ * caseindex  PK `{tenant}|summaries`               RK `day|{YYYY-MM-DD}` or `month|{YYYY-MM}` — the overview's
+ *            summary of a settled UTC day or a whole month (src/domain/overview-summaries.ts), made once from
+ *            its events (a month from its days) and replaced whole, never added to: a long period reads a row
+ *            per month. Dropped when a late event lands in its span, and made again by the next read.
  * caseindex  PK `{tenant}|retention|{YYYY-MM}`    RK `case|{caseNo, 10 digits}` or `citizen|{citizenId}` — the
  *            retention index (SPEC §9, src/domain/retention.ts): a case that ended (closed, withdrawn, visitated,
  *            its plan ended) or a citizen followed or decided on, noted in the (UTC) month its retention clock may
@@ -64,6 +80,9 @@ export const TABLES = {
   outbox: "outbox",
   leases: "leases",
 } as const;
+
+/** Pending changes in a caseworker's `raisedby` partition; `!` sorts before the summary rows' digits. */
+export const PENDING_ROW_PREFIX = "!pending|";
 
 /** Row key prefixes of the rows that live beside a case or meeting row in its partition. */
 export const ROW_PREFIX = {
@@ -95,6 +114,10 @@ export const keys = {
   counterPartition: (tenantId: string) => `${tenantId}|counter`,
   submissionPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|submission|${aadObjectId}`,
   raisedByPartition: (tenantId: string, aadObjectId: string) => `${tenantId}|raisedby|${aadObjectId}`,
+  /** A form's claim, beside the counter (see above). */
+  submissionRow: (aadObjectId: string, submissionId: string) => `submission|${aadObjectId}|${submissionId}`,
+  /** A change of the case in flight, beside a caseworker's summary rows; sorts before them. */
+  pendingRow: (caseNo: number, token: string) => `${PENDING_ROW_PREFIX}${keys.invertedCaseNo(caseNo)}|${token}`,
   /** Row keys sort ascending, so the newest case gets the smallest key. */
   outboxPartition: (tenantId: string) => `${tenantId}|pending`,
   /** Messages Teams refused for good (403/404), one row each, for `status` and the digest: counts only. */
@@ -117,6 +140,9 @@ export const keys = {
   /** `month` is `YYYY-MM` (UTC). */
   overviewEventPartition: (tenantId: string, month: string) => `${tenantId}|events|${month}`,
   overviewEventRow: (at: string, eventId: string) => `${at}|${eventId}`,
+  overviewSummaryPartition: (tenantId: string) => `${tenantId}|summaries`,
+  /** A UTC day `YYYY-MM-DD` or month `YYYY-MM`; the prefixes keep a run of days from reading months and back. */
+  overviewSummaryRow: (span: string) => (span.length === 7 ? `month|${span}` : `day|${span}`),
   overviewPartition: (tenantId: string) => `${tenantId}|overview`,
   overviewSubscriberRow: (aadObjectId: string) => `subscriber|${aadObjectId}`,
   /** `month` is `YYYY-MM` (UTC): the month a subject's retention clock may start. */

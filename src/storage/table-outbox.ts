@@ -48,8 +48,21 @@ export class TableOutbox implements Outbox {
    * in `partitionKey` (one partition, at most 100 operations).
    */
   async commit(partitionKey: string, actions: TransactionAction[], messages: Notification[]): Promise<void> {
-    if (actions.length + messages.length > 100) throw new Error("A batch holds at most 100 operations");
+    await this.announceAll(partitionKey, messages);
+    await this.submit(partitionKey, actions, messages);
+  }
+
+  /**
+   * The first half of {@link commit}, for a caller that announces while it does other work
+   * (a pointer costs nothing if its change never commits: the dispatcher drops it).
+   */
+  async announceAll(partitionKey: string, messages: readonly Notification[]): Promise<void> {
     await Promise.all(messages.map((m) => this.announce(m, partitionKey)));
+  }
+
+  /** The second half of {@link commit}: every message must have been announced by {@link announceAll} first. */
+  async submit(partitionKey: string, actions: TransactionAction[], messages: readonly Notification[]): Promise<void> {
+    if (actions.length + messages.length > 100) throw new Error("A batch holds at most 100 operations");
     await this.source.submitTransaction([...actions, ...messages.map((m) => this.messageAction(partitionKey, m))]);
   }
 

@@ -1,17 +1,23 @@
 import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { Notification } from "../domain/notification.js";
-import type { OverviewEvent, OverviewLog } from "../domain/overview-events.js";
+import type { OverviewEvent, OverviewLog, OverviewSummary, SpanRun } from "../domain/overview-events.js";
+import { assertWithinTableLimits, EntityTooLargeError } from "./entity-limits.js";
 import { isBatchConflict, storageStatusOf } from "./storage-errors.js";
 import type { TableOutbox } from "./table-outbox.js";
 import { assertSafeKeyPart, keys, rowsWithPrefix } from "./table-layout.js";
 
 const SUBSCRIBER_PREFIX = "subscriber|";
 const BATCH = 100;
+/** A summary's JSON is split over properties `s0`, `s1`, … of at most this many characters (64 KiB each). */
+const SUMMARY_CHUNK = 30_000;
+
+type SummaryEntity = { partitionKey: string; rowKey: string; parts: number } & Record<string, string | number>;
 
 /**
- * The overview's events and subscriptions in Table Storage (see `table-layout.ts`). Events
- * are upserted under a key made of their own time and id, so writing one again overwrites
- * it with itself; a period is read with one range query per month partition it touches.
+ * The overview's events, summaries and subscriptions in Table Storage (see `table-layout.ts`).
+ * Events are upserted under a key made of their own time and id, so writing one again
+ * overwrites it with itself; a period is read with one range query per month partition it
+ * touches. Summaries of UTC days and months sit in one partition per tenant, read by range.
  */
 export class TableOverviewLog implements OverviewLog {
   constructor(
@@ -22,13 +28,32 @@ export class TableOverviewLog implements OverviewLog {
     private readonly outbox: TableOutbox,
   ) {}
 
-  async record(tenantId: string, events: readonly OverviewEvent[]): Promise<void> {
+  async record(tenantId: string, events: readonly OverviewEvent[], options: { settledBefore?: Date } = {}): Promise<void> {
     const tenant = assertSafeKeyPart(tenantId, "tenant id");
+    const settled = options.settledBefore?.toISOString();
+    const row = (e: OverviewEvent) => ({
+      partitionKey: keys.overviewEventPartition(tenant, e.at.slice(0, 7)),
+      rowKey: keys.overviewEventRow(e.at, safeEventId(e.id)),
+      event: JSON.stringify(e),
+    });
+    // A late event (its day may be summarised): written only when new, and then the summaries
+    // it falls in are dropped, so the next read makes them again with it.
+    const late = settled === undefined ? [] : events.filter((e) => e.at < settled);
+    for (const e of late) {
+      const entity = row(e);
+      try {
+        await this.index.createEntity(entity);
+      } catch (error) {
+        if (storageStatusOf(error) === 409) continue;
+        throw error;
+      }
+      await this.forgetSummaries(tenant, [e.at.slice(0, 10), e.at.slice(0, 7)]);
+    }
     const byPartition = new Map<string, TransactionAction[]>();
     for (const e of events) {
-      const pk = keys.overviewEventPartition(tenant, e.at.slice(0, 7));
-      const row = { partitionKey: pk, rowKey: keys.overviewEventRow(e.at, safeEventId(e.id)), event: JSON.stringify(e) };
-      byPartition.set(pk, [...(byPartition.get(pk) ?? []), ["upsert", row, "Replace"]]);
+      if (late.includes(e)) continue;
+      const entity = row(e);
+      byPartition.set(entity.partitionKey, [...(byPartition.get(entity.partitionKey) ?? []), ["upsert", entity, "Replace"]]);
     }
     for (const actions of byPartition.values()) {
       for (let i = 0; i < actions.length; i += BATCH) {
@@ -60,6 +85,71 @@ export class TableOverviewLog implements OverviewLog {
       }),
     );
     return parts.flat();
+  }
+
+  async summaries(tenantId: string, runs: readonly SpanRun[]): Promise<OverviewSummary[]> {
+    const pk = keys.overviewSummaryPartition(assertSafeKeyPart(tenantId, "tenant id"));
+    const parts = await Promise.all(
+      runs.map(async (run) => {
+        const out: OverviewSummary[] = [];
+        const filter =
+          `PartitionKey eq '${pk.replace(/'/g, "''")}' and RowKey ge '${keys.overviewSummaryRow(run.from)}'` +
+          ` and RowKey le '${keys.overviewSummaryRow(run.to)}'`;
+        for await (const row of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+          const chunks = Number(row["parts"]);
+          let json = "";
+          for (let i = 0; i < chunks; i++) json += String(row[`s${i}`] ?? "");
+          out.push(JSON.parse(json) as OverviewSummary);
+        }
+        return out;
+      }),
+    );
+    return parts.flat();
+  }
+
+  async storeSummaries(tenantId: string, summaries: readonly OverviewSummary[]): Promise<void> {
+    const pk = keys.overviewSummaryPartition(assertSafeKeyPart(tenantId, "tenant id"));
+    const actions: TransactionAction[] = [];
+    for (const summary of summaries) {
+      const json = JSON.stringify(summary);
+      const entity: SummaryEntity = { partitionKey: pk, rowKey: keys.overviewSummaryRow(summary.span), parts: 0 };
+      for (let i = 0; i * SUMMARY_CHUNK < json.length; i++) {
+        entity[`s${i}`] = json.slice(i * SUMMARY_CHUNK, (i + 1) * SUMMARY_CHUNK);
+        entity.parts = i + 1;
+      }
+      try {
+        assertWithinTableLimits(entity);
+      } catch (error) {
+        // Too big to store: that span is read from its events (or days) each time instead.
+        if (error instanceof EntityTooLargeError) continue;
+        throw error;
+      }
+      actions.push(["upsert", entity, "Replace"]);
+    }
+    // One entity per action and batches of at most 4 MiB: a handful of summaries per batch.
+    for (let i = 0; i < actions.length;) {
+      let size = 0;
+      const slice: TransactionAction[] = [];
+      while (i < actions.length && slice.length < BATCH) {
+        const bytes = JSON.stringify(actions[i]![1]).length * 2;
+        if (slice.length > 0 && size + bytes > 3 * 1024 * 1024) break;
+        size += bytes;
+        slice.push(actions[i++]!);
+      }
+      if (slice.length === 1) await this.index.upsertEntity(slice[0]![1] as SummaryEntity, "Replace");
+      else await this.index.submitTransaction(slice);
+    }
+  }
+
+  private async forgetSummaries(tenant: string, spans: readonly string[]): Promise<void> {
+    const pk = keys.overviewSummaryPartition(tenant);
+    for (const span of spans) {
+      try {
+        await this.index.deleteEntity(pk, keys.overviewSummaryRow(span));
+      } catch (error) {
+        if (storageStatusOf(error) !== 404) throw error;
+      }
+    }
   }
 
   async subscribe(tenantId: string, aadObjectId: string, at: Date): Promise<boolean> {

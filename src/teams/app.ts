@@ -1,5 +1,5 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
-import type { TurnContext } from "botbuilder";
+import { ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from "botbuilder";
 import type { BotDeps } from "./bot-deps.js";
 import {
   followCitizen,
@@ -98,6 +98,16 @@ export const ACTIONS = {
   [VERBS.exportPlan]: exportPlan,
 } satisfies Record<Verb, ActionHandler>;
 
+/** An Action.Execute invoke, whatever its verb: the routes above take the known ones first. */
+const isActionExecute = async (ctx: TurnContext): Promise<boolean> => {
+  const a = ctx.activity;
+  return (
+    a.type === "invoke" &&
+    a.name === "adaptiveCard/action" &&
+    (a.value as { action?: { type?: unknown } } | undefined)?.action?.type === "Action.Execute"
+  );
+};
+
 /**
  * The Teams edge: one Application, every route in one list. Handlers parse input, call
  * one use case and answer with the next card.
@@ -136,13 +146,22 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   for (const [verb, handler] of Object.entries(ACTIONS)) {
     app.adaptiveCards.actionExecute(verb, (ctx, _state, data) => handler(ctx, deps, data));
   }
+  // Any other button (a card from an older version, a tampered verb) gets a Danish answer, not an HTTP error.
+  app.adaptiveCards.actionExecute(isActionExecute, async () => TEXT.unknownAction);
   app.activity("message", (ctx) => sendHelpAndForm(ctx, deps, TEXT.notUnderstood));
 
   app.error(async (ctx, error) => {
     deps.logger.error({ err: error, activityType: ctx.activity.type }, "turn failed");
-    if (ctx.activity.type !== "message") return;
     try {
-      await ctx.sendActivity(TEXT.genericError);
+      // A card action that failed (e.g. storage down) is answered with a text: Teams shows it and keeps the
+      // card with what was typed on it, instead of an English error for an HTTP 501 without an answer.
+      if (ctx.activity.type === "invoke" && (await isActionExecute(ctx)) && !ctx.turnState.get(INVOKE_RESPONSE_KEY)) {
+        await ctx.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: TEXT.actionFailed } },
+        });
+      }
+      if (ctx.activity.type === "message") await ctx.sendActivity(TEXT.genericError);
     } catch (sendError) {
       deps.logger.warn({ err: sendError }, "could not tell the user about the failed turn");
     }

@@ -173,7 +173,9 @@ export async function stopFollowing(ctx: TurnContext, deps: BotDeps): Promise<vo
   }
 }
 
-const unfollowInput = z.object({ citizenId: z.string().min(1).max(100), reason: text(60) });
+/** A followed citizen on a card: the keyed hash of the CPR number (hex), never anything a table key could not hold. */
+const citizenId = z.string().regex(/^[0-9a-f]{64}$/);
+const unfollowInput = z.object({ citizenId, reason: text(60) });
 
 /** "Stop med at følge": ends the following with the reason given (audited). */
 export async function unfollowCitizen(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
@@ -199,8 +201,8 @@ async function findCitizen(deps: BotDeps, municipality: Parameters<typeof follow
   return citizens.find((c) => c.citizenId === citizenId);
 }
 
-const citizenRef = z.object({ citizenId: z.string().min(1).max(100) });
-const handOverFollowingInput = z.object({ citizenId: z.string().min(1).max(100), to: text(100) });
+const citizenRef = z.object({ citizenId });
+const handOverFollowingInput = z.object({ citizenId, to: text(100) });
 
 /** "Giv videre" on a followed citizen in `følger`: choose the colleague who follows the citizen instead. */
 export async function showHandOverFollowing(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {

@@ -26,6 +26,8 @@ export interface BostotteEventRequest {
 export interface BostotteEventAnswer {
   status: number;
   body: unknown;
+  /** E.g. `retry-after` with a 503. */
+  headers?: Record<string, string>;
 }
 
 /** Validates and records one event; injected from the domain. */
@@ -81,7 +83,7 @@ export async function answerBostotteEvent(req: IncomingMessage, rawBody: string,
 
   const answer = await o.events({ tenantId: caller.tenantId, callerAppId: caller.callerAppId, body });
   o.logger.info({ tenantId: caller.tenantId, callerAppId: caller.callerAppId, status: answer.status }, "bostøtte event answered");
-  return { status: answer.status, body: answer.body };
+  return { status: answer.status, body: answer.body, ...(answer.headers ? { headers: answer.headers } : {}) };
 }
 
 /**

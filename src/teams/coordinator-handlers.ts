@@ -11,15 +11,15 @@ import type { BotDeps } from "./bot-deps.js";
 import type { CardJson } from "./cards.js";
 import { caseRef } from "./forum-handlers.js";
 import { TEXT } from "./messages.js";
-import { readTurn, type Turn } from "./turn.js";
+import { cardNumber, readTurn, type Turn } from "./turn.js";
 import { cancelMeetingCard } from "./views/cancel-meeting.js";
 import { caseInForumCard } from "./views/case-in-forum.js";
 import { meetingCancelledCard } from "./views/meeting-cancelled.js";
 import { moveCaseCard } from "./views/move-case.js";
 
 const moveInput = z.object({
-  caseNo: z.coerce.number().int().positive(),
-  version: z.coerce.number().int().positive(),
+  caseNo: cardNumber(1),
+  version: cardNumber(1),
   meeting: z.string().max(60).optional().default(""),
 });
 const meetingRef = z.object({ meeting: z.string().max(60) });

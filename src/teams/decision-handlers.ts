@@ -4,16 +4,16 @@ import { DECISIONS } from "../domain/case-lifecycle.js";
 import { addInformation as addInformationUseCase, decideCase as decideCaseUseCase } from "../domain/decide-case.js";
 import type { BotDeps } from "./bot-deps.js";
 import type { CardJson } from "./cards.js";
-import { caseMeetingText, escapeMarkdown, shortDateTimeText } from "./format.js";
+import { caseMeetingText, channelText, shortDateTimeText } from "./format.js";
 import { TEXT } from "./messages.js";
-import { readTurn } from "./turn.js";
+import { cardNumber, readTurn } from "./turn.js";
 import { caseInForumCard, type DecisionValues } from "./views/case-in-forum.js";
 import { decisionForCaseworkerCard } from "./views/decision-for-caseworker.js";
 
 /** The decision form on a case card: ids from the card, the rest as the coordinator entered it. */
 const decideInput = z.object({
-  caseNo: z.coerce.number().int().positive(),
-  version: z.coerce.number().int().positive(),
+  caseNo: cardNumber(1),
+  version: cardNumber(1),
   decision: z
     .union([z.enum(DECISIONS), z.literal("")])
     .optional()
@@ -51,7 +51,7 @@ export async function decideCase(ctx: TurnContext, deps: BotDeps, raw: unknown):
     }
     case "already-decided": {
       const { decidedByName, decidedAt } = outcome.record;
-      const banner = TEXT.alreadyDecided(escapeMarkdown(decidedByName ?? ""), decidedAt ? shortDateTimeText(decidedAt, deps.timeZone) : "");
+      const banner = TEXT.alreadyDecided(channelText(decidedByName ?? ""), decidedAt ? shortDateTimeText(decidedAt, deps.timeZone) : "");
       return caseInForumCard(view, outcome.record, { banner });
     }
     case "stale":
@@ -68,8 +68,8 @@ export async function decideCase(ctx: TurnContext, deps: BotDeps, raw: unknown):
 }
 
 const addInformationInput = z.object({
-  caseNo: z.coerce.number().int().positive(),
-  version: z.coerce.number().int().positive(),
+  caseNo: cardNumber(1),
+  version: cardNumber(1),
   information: z.string().max(20_000).optional().default(""),
 });
 

@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { parseMeetingKey, slotStartsAt } from "../domain/booking.js";
 import type { BostotteKind, BostotteRecord } from "../domain/bostotte.js";
 import type { CaseRecord } from "../domain/case.js";
+import { maskCprNumbers } from "../domain/cpr.js";
 import { ageRangeOf, displayName, type Municipality } from "../domain/municipality.js";
 import type { MeetingCalendar, ScheduledMeeting } from "../domain/ports.js";
 import { BOSTOTTE_TEXT, TEXT } from "./messages.js";
@@ -82,15 +83,30 @@ export function decisionText(municipality: Municipality, record: Pick<CaseRecord
 
 /** "Hanne Lund, 25.11.2026 kl. 14.12" */
 export function decidedText(record: Pick<CaseRecord, "decidedByName" | "decidedAt">, timeZone: string): string {
-  return record.decidedAt ? TEXT.decidedBy(escapeMarkdown(record.decidedByName ?? ""), shortDateTimeText(record.decidedAt, timeZone)) : "";
+  return record.decidedAt ? TEXT.decidedBy(channelText(record.decidedByName ?? ""), shortDateTimeText(record.decidedAt, timeZone)) : "";
 }
 
 /**
+ * Bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): typed into a
+ * text, they turn what follows around, e.g. the date after a name.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
  * Makes user text inert in a TextBlock: Teams renders a markdown subset, so brackets,
- * emphasis and list markers typed by a user could otherwise form links or formatting.
+ * emphasis and list markers typed by a user could otherwise form links or formatting, and
+ * bidi controls could reorder the card's own text around it.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+  return text.replace(BIDI_CONTROLS, "").replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Text someone typed (a name, a forum name) that a forum channel shows: inert, and with any
+ * CPR-shaped number in it masked, since a channel never shows a CPR number (SPEC §9).
+ */
+export function channelText(text: string): string {
+  return escapeMarkdown(maskCprNumbers(text));
 }
 
 /** "2026-12-01" (an ISO calendar date, no time) → "01.12.2026". */
@@ -135,7 +151,7 @@ export function bostotteFacts(
     if (d.kind === "ophoer") facts.push({ title: f.endDate, value: isoDateText(d.endDate) });
     facts.push({ title: f.reason, value: bostotteReasonText(municipality, d.kind, d.reasonCategory) });
   }
-  const by = record.decidedByName ? `${escapeMarkdown(record.decidedByName)}, ` : "";
+  const by = record.decidedByName ? `${channelText(record.decidedByName)}, ` : "";
   facts.push({ title: f.decidedBy, value: `${by}${shortDateText(record.decidedAt, view.timeZone)}` });
   return facts;
 }

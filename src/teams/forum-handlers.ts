@@ -6,21 +6,21 @@ import { bindForum } from "../domain/forum-channel.js";
 import { outboxStatus } from "../domain/outbox-status.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
-import { dateTimeText } from "./format.js";
+import { channelText, dateTimeText } from "./format.js";
 import { PRIVACY_TEXT, TEXT } from "./messages.js";
-import { channelConversationId, channelOf, isChannel, readTurn } from "./turn.js";
+import { cardNumber, channelConversationId, channelOf, isChannel, readTurn } from "./turn.js";
 import { agendaCard } from "./views/agenda.js";
 import { caseDetailsCard } from "./views/case-details.js";
 import { caseInForumCard } from "./views/case-in-forum.js";
 
 /** Card data of every case action: only the case's id. */
-export const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
+export const caseRef = z.object({ caseNo: cardNumber(1) });
 
 const bindCommand = z.object({ text: z.string().max(500) });
 
 /** `@Sparring tilknyt forum unge` in a channel: from now on that forum's cards go there. */
 export async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise<void> {
-  const read = readTurn(ctx, deps, bindCommand, { text: ctx.activity.text ?? "" }, TEXT.bindUnknownForum("", ""));
+  const read = readTurn(ctx, deps, bindCommand, { text: (ctx.activity.text ?? "").slice(0, 500) }, TEXT.unknownTenant);
   if (!read.ok) return void (await ctx.sendActivity(read.answer));
   if (!isChannel(ctx)) return void (await ctx.sendActivity(TEXT.bindOnlyInChannel));
   const { municipality, user, data } = read.turn;
@@ -30,7 +30,8 @@ export async function bindForumChannel(ctx: TurnContext, deps: BotDeps): Promise
     case "not-administrator":
       return void (await ctx.sendActivity(TEXT.bindNotAdministrator));
     case "unknown-forum":
-      return void (await ctx.sendActivity(TEXT.bindUnknownForum(outcome.typed, outcome.choices.join(" eller "))));
+      // Said back in the channel: inert, short, and without any CPR number typed into it.
+      return void (await ctx.sendActivity(TEXT.bindUnknownForum(channelText(outcome.typed.slice(0, 60)), outcome.choices.join(" eller "))));
     case "bound":
       deps.logger.info({ tenant: municipality.tenantId, forum: outcome.forum.id, by: user.aadObjectId }, "forum channel bound");
       return void (await ctx.sendActivity(TEXT.bound(outcome.forum.name, outcome.replaced)));

@@ -53,6 +53,8 @@ export const TEXT = {
     "Sager oprettes i en personlig chat med mig, så borgerens oplysninger ikke står i kanalen. Åbn en chat med Sparring og skriv **ny sag**. I en forumkanal kan en administrator skrive **@Sparring tilknyt forum** efterfulgt af forummets navn.",
   notUnderstood: "Det forstod jeg ikke.",
   genericError: "Der skete en fejl i Sparring. Intet er ændret — prøv igen om lidt.",
+  /** A card action that failed (storage down): the card stays as it was in Teams, with what was typed on it. */
+  actionFailed: "Sparring kunne ikke gøre det lige nu. Kortet er, som du forlod det, med det, du har skrevet — prøv igen om lidt.",
   nextStepRaised: "Du får besked her i chatten, hvis sagen flyttes, og når forummet har truffet en beslutning.",
   booked: (_forum: string, deadline: string) => `Dagsordenen sendes ud i forummets kanal ${deadline}.`,
   acuteRaised: (forum: string) => `Sagen er akut og er sendt til ${forum} med det samme; koordinatorerne får besked.`,
@@ -60,6 +62,8 @@ export const TEXT = {
   noFreeMeeting:
     "Sagen er ikke sendt: alle forummets kommende møder er fulde. Det, du har skrevet, er bevaret. Kontakt koordinatorerne, eller send sagen som akut, hvis den ikke kan vente.",
   unknownCase: "Sagen findes ikke (længere). Intet er ændret.",
+  unknownAction:
+    "Den knap kender Sparring ikke (længere): kortet er fra en ældre udgave, eller det kunne ikke læses. Intet er ændret. Skriv **hjælp** for at komme videre.",
   detailsRefused:
     "Du har ikke adgang til sagens detaljer. Kun forummets koordinatorer og sagens sagsbehandler kan se dem. Forsøget er logget.",
   agendaNoForum: "Denne kanal er ikke tilknyttet et forum. En administrator kan skrive @Sparring tilknyt forum unge (eller voksne).",
@@ -572,9 +576,38 @@ export const PLAN_TEXT = {
   noticeEffort: (number: number, title: string, who: string, period: string) => `${number}. ${title} — ${who}, ${period}`,
 };
 
+/** `hjælp`: the commands of each role beyond raising cases (the manager's are in OVERVIEW_TEXT). */
+export const HELP_TEXT = {
+  caseworkerHeading: "Borgere uden tværgående sag",
+  caseworkerCommands: [
+    { title: "følg CPR-nummer", value: "få besked om bostøtte til en borger, du har en beskæftigelsessag om" },
+    { title: "følger", value: "se de borgere, du følger" },
+    { title: "stop følg CPR-nummer", value: "stop med at følge en borger" },
+  ],
+  socialHeading: "Som sagsbehandler i myndighedsafdelingen",
+  socialCommands: [{ title: "bostøtte", value: "registrér en bevilling, et afslag eller et ophør af bostøtte" }],
+  administratorHeading: "Som administrator",
+  bindCommand: (forumIds: string[]) => ({
+    title: `tilknyt forum ${forumIds[0] ?? ""}`.trim(),
+    value: `i en kanal: gør kanalen til forummets (forummernes id: ${forumIds.join(", ")})`,
+  }),
+  administratorCommands: [
+    { title: "roller", value: "se hvem der har hvilken rolle, og gennem hvilke grupper" },
+    { title: "status", value: "beskeder, Teams ikke kunne levere" },
+    { title: "indsigt CPR-nummer", value: "i en personlig chat: besvar en borgers anmodning om indsigt" },
+  ],
+};
+
 /** The managers' overview (SPEC §8): `overblik`, its subscription and the card's labels. Counts only. */
 export const OVERVIEW_TEXT = {
   notManager: "Overblikket er for ledere i Sparring. Spørg din administrator, hvis du skal have adgang. Intet er ændret.",
+  helpHeading: "Som leder",
+  helpCommands: [
+    { title: "overblik", value: "tal for de seneste 7 dage: sager, afgørelser, møder, bostøtte og fælles planer — kun antal" },
+    { title: "overblik 30", value: "det samme for et andet antal dage (1–365)" },
+    { title: "abonnér på overblik", value: "få overblikket fast hver uge" },
+    { title: "afmeld overblik", value: "stop det faste overblik" },
+  ],
   notANumber: (typed: string) =>
     `"${typed}" er ikke et antal dage. Skriv fx \`overblik\` (de seneste 7 dage) eller \`overblik 30\` (1–365 dage).`,
   outOfRange: (typed: string) => `Overblikket kan vise fra 1 til 365 dage, ikke ${typed}. Skriv fx \`overblik 30\`.`,
@@ -634,9 +667,10 @@ export const OVERVIEW_TEXT = {
     forum: "Gik til forumkanalen",
   },
   plansHeading: "Fælles planer",
-  plansNotRecorded:
-    "Planernes forløb (aftalt, aktiv, opfølgninger til tiden eller forsinket) registreres endnu ikke til overblikket; tallene kommer, når planerne skriver deres hændelser.",
-  plans: { agreed: "Aftalt", active: "Aktive", onTime: "Opfølgninger til tiden", overdue: "Opfølgninger forsinket" },
+  planLine: (p: { agreed: string; active: string; ended: string; onTime: string; late: string; overdue: string }) =>
+    `Enige ${p.agreed} · blev aktive ${p.active} · afsluttet ${p.ended} · opfølgninger til tiden ${p.onTime}, for sent ${p.late}, overskredet ${p.overdue}`,
+  plansNote: (graceWorkingDays: number) =>
+    `Enige: begge sagsbehandlere godkendte planen første gang. Blev aktive: borgeren gav samtykke. En opfølgning er til tiden, når den holdes senest ${graceWorkingDays} arbejdsdage efter sin dato; overskredet, når den ikke er holdt til den frist.`,
   parked: (count: number) =>
     count === 0 ? "Alle beskeder fra Sparring er leveret." : `${count} besked(er) kunne ikke leveres og er parkeret (se \`status\`).`,
   populationHeading: "Borgere i perioden (som Tabel 1)",

@@ -56,6 +56,13 @@ export interface DispatchReport {
   dropped: number;
 }
 
+/** A message Teams accepted whose "sent" mark could not be written (storage did not answer). */
+interface Unrecorded {
+  pointer: OutboxPointer;
+  message: OutboxMessage;
+  sentId: string | undefined;
+}
+
 /**
  * Sends what the outbox holds: claims each due message with a lease (so several
  * instances never send the same one at once), renders it, sends it and marks it sent.
@@ -63,8 +70,10 @@ export interface DispatchReport {
  * Delivery is at least once. If an instance dies after Teams accepted a message but before
  * it was marked sent, the lease runs out and another instance sends it again: a duplicate
  * is possible only in that one-round-trip window (and after a send abandoned at
- * {@link SEND_DEADLINE_MS} that Teams did receive); a message is never lost. One message
- * that cannot be read, rendered or sent never holds up the others.
+ * {@link SEND_DEADLINE_MS} that Teams did receive); a message is never lost. When only
+ * storage failed in that window, the instance keeps the message in memory and marks it
+ * sent on its next runs, within the lease, so a storage outage sends nothing twice. One
+ * message that cannot be read, rendered or sent never holds up the others.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -72,11 +81,15 @@ export class OutboxDispatcher {
   /** Set by {@link stop}: the run in progress ends after the message it is sending. */
   private stopping = false;
   private readonly lastSendTo = new Map<string, number>();
+  /** Sent while storage was not answering; marked sent before anything else is sent. */
+  private readonly unrecorded: Unrecorded[] = [];
 
   constructor(private readonly deps: OutboxDispatcherDeps) {}
 
   async runOnce(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+    // While storage still does not answer, nothing else could be claimed either: try again next run.
+    if (!(await this.recordUnrecorded())) return report;
     const forgetBefore = Date.now() - 10 * SAME_CONVERSATION_SPACING_MS;
     for (const [conversation, at] of this.lastSendTo) if (at < forgetBefore) this.lastSendTo.delete(conversation);
     for (const tenantId of this.deps.tenants()) {
@@ -114,6 +127,36 @@ export class OutboxDispatcher {
     this.timer = undefined;
     if (timer) clearTimeout(timer);
     await this.running;
+    // A last try, so a restart does not send them again once their lease runs out.
+    await this.recordUnrecorded();
+  }
+
+  /**
+   * Marks sent what Teams accepted while storage was not answering. Its lease keeps other
+   * instances from sending it meanwhile; one whose lease has run out may have been sent by
+   * another instance since, and marking it is harmless either way (the first mark wins).
+   * False when storage still fails.
+   */
+  private async recordUnrecorded(): Promise<boolean> {
+    while (this.unrecorded.length > 0) {
+      const entry = this.unrecorded[0]!;
+      try {
+        await this.record(entry.pointer, entry.message, entry.sentId);
+      } catch (error) {
+        if (entry.pointer.leaseUntil > this.deps.clock.now().toISOString()) {
+          this.deps.logger.warn({ err: error, notification: entry.pointer.id }, "still cannot record a sent notification");
+          return false;
+        }
+        this.deps.logger.error({ err: error, notification: entry.pointer.id }, "could not record a sent notification within its lease");
+      }
+      this.unrecorded.shift();
+    }
+    return true;
+  }
+
+  private async record(pointer: OutboxPointer, message: OutboxMessage, sentId: string | undefined): Promise<void> {
+    await this.deps.outbox.markSent(pointer, message, this.deps.clock.now(), sentId);
+    await this.deps.onSent?.(message, sentId);
   }
 
   private async dispatch(candidate: OutboxPointer): Promise<keyof DispatchReport | undefined> {
@@ -123,13 +166,15 @@ export class OutboxDispatcher {
       return undefined;
     });
     if (!pointer) return undefined; // another instance has it
-    const progress = { sent: false };
+    const progress: { sent?: Unrecorded } = {};
     try {
       return await this.deliver(pointer, progress);
     } catch (error) {
       if (progress.sent) {
-        // Teams has it. If it was not marked sent, the lease runs out and it is sent once more (the documented window).
-        logger.error({ err: error, notification: pointer.id }, "notification sent, but recording that failed");
+        // Teams has it: marked sent on the next runs, within its lease. Should this instance die first, the lease
+        // runs out and it is sent once more (the documented window).
+        logger.error({ err: error, notification: pointer.id }, "notification sent, but recording that failed; recording it again next run");
+        this.unrecorded.push(progress.sent);
         return "sent";
       }
       const attempt = pointer.attempts + 1;
@@ -139,7 +184,7 @@ export class OutboxDispatcher {
     }
   }
 
-  private async deliver(pointer: OutboxPointer, progress: { sent: boolean }): Promise<keyof DispatchReport | undefined> {
+  private async deliver(pointer: OutboxPointer, progress: { sent?: Unrecorded }): Promise<keyof DispatchReport | undefined> {
     const { outbox, clock, logger } = this.deps;
     const message = await outbox.load(pointer);
     if (!message) {
@@ -199,9 +244,8 @@ export class OutboxDispatcher {
       await outbox.reschedule(pointer, new Date(clock.now().getTime() + delay));
       return "retried";
     }
-    progress.sent = true;
-    await outbox.markSent(pointer, message, clock.now(), sentId);
-    await this.deps.onSent?.(message, sentId);
+    progress.sent = { pointer, message, sentId };
+    await this.record(pointer, message, sentId);
     return "sent";
   }
 

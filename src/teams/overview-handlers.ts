@@ -4,6 +4,7 @@ import type { Municipality } from "../domain/municipality.js";
 import { changeOverviewSubscription, showOverview } from "../domain/overview-use-cases.js";
 import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment } from "./cards.js";
+import { escapeMarkdown } from "./format.js";
 import { OVERVIEW_TEXT, TEXT } from "./messages.js";
 import { isPersonalChat, readTurn } from "./turn.js";
 import { overviewCard } from "./views/overview.js";
@@ -23,7 +24,9 @@ export async function sendOverview(ctx: TurnContext, deps: BotDeps): Promise<voi
       return void (await ctx.sendActivity(OVERVIEW_TEXT.notManager));
     case "invalid-days":
       return void (await ctx.sendActivity(
-        outcome.error === "not-a-number" ? OVERVIEW_TEXT.notANumber(typed.slice(0, 20)) : OVERVIEW_TEXT.outOfRange(typed),
+        outcome.error === "not-a-number"
+          ? OVERVIEW_TEXT.notANumber(escapeMarkdown(typed.slice(0, 20)))
+          : OVERVIEW_TEXT.outOfRange(escapeMarkdown(typed)),
       ));
     case "overview":
       return void (await ctx.sendActivity(MessageFactory.attachment(cardAttachment(overviewCard(view, outcome.report)))));

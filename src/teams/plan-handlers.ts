@@ -30,7 +30,7 @@ import { cardAttachment, type CardJson } from "./cards.js";
 import { escapeMarkdown, isoDateText } from "./format.js";
 import { PLAN_TEXT, TEXT } from "./messages.js";
 import { planExportText } from "./plan-export.js";
-import { isPersonalChat, readTurn, type Turn } from "./turn.js";
+import { cardNumber, isPersonalChat, readTurn, type Turn } from "./turn.js";
 import { myPlansCard } from "./views/my-plans.js";
 import { ownerName, planCard, type PlanBanner } from "./views/plan.js";
 import { planConsentCard } from "./views/plan-consent.js";
@@ -47,8 +47,8 @@ import { planWithdrawConsentCard } from "./views/plan-withdraw-consent.js";
 
 const noInput = z.object({});
 const text = (max: number) => z.string().max(max).optional().default("");
-const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
-const versionRef = caseRef.extend({ version: z.coerce.number().int().min(0) });
+const caseRef = z.object({ caseNo: cardNumber(1) });
+const versionRef = caseRef.extend({ version: cardNumber(0) });
 
 /**
  * The plan form as submitted: the ids (the version edited; the effort rows' ids in order,
@@ -573,7 +573,13 @@ function directoryIdByName(municipality: Municipality, typed: string): string | 
  * caseworker copies is the plain text, line by line.
  */
 function asLines(text: string): string {
-  const escape = (line: string) => line.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  // Bidi controls typed into the plan would turn the rest of the line around: they go too.
+  const escape = (line: string) =>
+    line
+      .replace(/[\u202A-\u202E\u2066-\u2069]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;");
   return text
     .replace(/\n$/, "")
     .split("\n")

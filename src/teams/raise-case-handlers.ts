@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { MessageFactory, type TurnContext } from "botbuilder";
 import { z } from "zod";
-import type { CaseDraft } from "../domain/case.js";
+import { newSubmissionId, type CaseDraft } from "../domain/case.js";
 import { rememberPersonalChat } from "../domain/forum-channel.js";
 import { myCases } from "../domain/my-cases.js";
 import { raiseCase, type RaiseCaseOutcome } from "../domain/raise-case.js";
@@ -13,7 +12,7 @@ import type { BotDeps } from "./bot-deps.js";
 import { cardAttachment, type CardJson } from "./cards.js";
 import { escapeMarkdown, personName } from "./format.js";
 import { FOLLOW_TEXT, TEXT } from "./messages.js";
-import { conversationReference, isPersonalChat, readTurn, type Turn } from "./turn.js";
+import { cardNumber, conversationReference, isPersonalChat, readTurn, type Turn } from "./turn.js";
 import { caseFormCard } from "./views/case-form.js";
 import { caseRaisedCard } from "./views/case-raised.js";
 import { helpCard } from "./views/help.js";
@@ -44,8 +43,8 @@ export async function sendHelpAndForm(ctx: TurnContext, deps: BotDeps, prefix: s
   await remember(ctx, deps, read.turn);
   const greeting = [prefix, TEXT.greeting(escapeMarkdown(user.name.split(" ")[0] ?? ""))].filter(Boolean).join(" ");
   await ctx.sendActivities([
-    MessageFactory.attachment(cardAttachment(helpCard(municipality, greeting))),
-    MessageFactory.attachment(cardAttachment(caseFormCard(municipality, randomUUID()))),
+    MessageFactory.attachment(cardAttachment(helpCard(municipality, greeting, user.aadObjectId))),
+    MessageFactory.attachment(cardAttachment(caseFormCard(municipality, newSubmissionId()))),
   ]);
 }
 
@@ -106,8 +105,8 @@ export async function sendMyCases(ctx: TurnContext, deps: BotDeps): Promise<void
   await ctx.sendActivity(MessageFactory.attachment(cardAttachment(myCasesCard(view, mine))));
 }
 
-const caseRef = z.object({ caseNo: z.coerce.number().int().positive() });
-const withdrawInput = z.object({ caseNo: z.coerce.number().int().positive(), version: z.coerce.number().int().positive() });
+const caseRef = z.object({ caseNo: cardNumber(1) });
+const withdrawInput = z.object({ caseNo: cardNumber(1), version: cardNumber(1) });
 
 /** "Træk tilbage" on a case in `mine sager`: a confirmation first. */
 export async function showWithdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown): Promise<CardJson | string> {
@@ -157,8 +156,8 @@ export async function withdrawCase(ctx: TurnContext, deps: BotDeps, raw: unknown
 }
 
 const handOverInput = z.object({
-  caseNo: z.coerce.number().int().positive(),
-  version: z.coerce.number().int().positive(),
+  caseNo: cardNumber(1),
+  version: cardNumber(1),
   to: z.string().max(100).optional().default(""),
 });
 

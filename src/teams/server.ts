@@ -21,18 +21,45 @@ const MAX_BODY_BYTES = 512 * 1024;
  */
 const TOO_LARGE_DRAIN_BYTES = 1024 * 1024;
 
-/** The least an activity must have before it is handed to the adapter. */
+/** An id that goes into a URL path or a header when the bot answers: no control characters. */
+const conversationId = z
+  .string()
+  .min(1)
+  .regex(/^[^\u0000-\u001f\u007f]+$/);
+/** An Entra object id (a GUID in Teams): nothing that could not be part of a table key. */
+const objectId = z
+  .string()
+  .max(128)
+  .regex(/^[^/\\#?|\u0000-\u001f\u007f-\u009f]*$/);
+
+/**
+ * What an activity must have, with the types the bot and the SDK rely on, before it is
+ * handed to the adapter: a wrong type here (a sender without an id, an entity without a
+ * type, a number for a text) would otherwise fail the turn inside the SDK (SPEC §9: 400,
+ * never a crash). Anything else passes through untouched.
+ */
 const activityEnvelope = z
   .object({
     type: z.string().min(1),
     serviceUrl: z.string().url(),
-    conversation: z.object({ id: z.string().min(1), tenantId: z.string().optional() }).passthrough(),
+    name: z.string().nullish(),
+    text: z.string().nullish(),
+    from: z.object({ id: z.string().min(1), aadObjectId: objectId.nullish(), name: z.string().max(256).nullish() }).passthrough(),
+    recipient: z.object({ id: z.string().min(1) }).passthrough(),
+    conversation: z.object({ id: conversationId, tenantId: z.string().optional(), conversationType: z.string().nullish() }).passthrough(),
+    entities: z.array(z.object({ type: z.string() }).passthrough()).nullish(),
     channelData: z
-      .object({ tenant: z.object({ id: z.string() }).partial().optional() })
+      .object({
+        tenant: z.object({ id: z.string() }).partial().optional(),
+        channel: z.object({ id: conversationId.nullish(), name: z.string().nullish() }).passthrough().nullish(),
+      })
       .passthrough()
       .optional(),
   })
   .passthrough();
+
+/** How a tenant id looks (a GUID): anything else is not written to the log as it came. */
+const TENANT_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Checks the Bot Framework token in an activity's `Authorization` header: resolves when the
@@ -200,7 +227,8 @@ async function handleActivity(req: IncomingMessage, res: ServerResponse, o: Host
   const activity = envelope.data;
 
   if (o.localOnly && !isLoopbackUrl(activity.serviceUrl)) {
-    o.logger.warn({ serviceUrl: activity.serviceUrl }, "refused non-loopback serviceUrl in local mode");
+    // The origin only: the rest of the URL is the caller's text.
+    o.logger.warn({ serviceUrl: new URL(activity.serviceUrl).origin }, "refused non-loopback serviceUrl in local mode");
     return send(res, 403, { error: "serviceUrl not allowed without a bot app id" });
   }
   // Production: the caller proves it is the Bot Framework before it learns anything, such as which tenants are served.
@@ -216,9 +244,14 @@ async function handleActivity(req: IncomingMessage, res: ServerResponse, o: Host
     }
     if (authenticated === "refused") return send(res, 401, { error: "unauthorized" }, { "www-authenticate": "Bearer" });
   }
-  const tenant = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
-  if (!tenant || !o.allowedTenants.has(tenant)) {
-    o.logger.warn({ tenant }, "refused activity from a tenant that is not configured");
+  const named = [activity.conversation.tenantId, activity.channelData?.tenant?.id].filter((id) => id !== undefined);
+  const tenant = named[0];
+  // Two different tenants in one activity: it is not from either (SPEC §9: other tenants are refused).
+  if (!tenant || !o.allowedTenants.has(tenant) || named.some((id) => id !== tenant)) {
+    o.logger.warn(
+      { tenant: named.map((id) => (TENANT_ID_SHAPE.test(id) ? id : "[not a tenant id]")) },
+      "refused activity from a tenant that is not configured",
+    );
     return send(res, 403, { error: "tenant not allowed" });
   }
 

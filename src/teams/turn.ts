@@ -1,9 +1,26 @@
 import { TurnContext } from "botbuilder";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Municipality } from "../domain/municipality.js";
 import type { BotDeps } from "./bot-deps.js";
 import type { ViewContext } from "./format.js";
 import { TEXT } from "./messages.js";
+
+/**
+ * A number in card data (a case number, a version): a JSON number, or its decimal digits as
+ * an input sends them. Anything else — an array, a boolean, hex or exponent notation — is
+ * refused rather than coerced, so tampered card data never reaches a case by accident.
+ */
+export function cardNumber(min: 0 | 1): z.ZodType<number, z.ZodTypeDef, unknown> {
+  return z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(Number.MAX_SAFE_INTEGER));
+}
 
 /** Who acts in this turn: the Entra object id from the activity, never from card data (SPEC §1). */
 export interface Actor {

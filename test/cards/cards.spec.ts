@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTables } from "../../src/storage/table-storage.js";
 import { renderCard, templateNames, type CardData, type CardName } from "../../src/teams/cards.js";
 import { escapeMarkdown } from "../../src/teams/format.js";
+import { OVERVIEW_TEXT } from "../../src/teams/messages.js";
 import { VERBS } from "../../src/teams/verbs.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import { CASEWORKER, testMunicipality } from "../support/fixtures.js";
@@ -292,7 +293,11 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     reference: "SP-0012",
     text: "Sagen er flyttet til Sparring voksne (30+), fordi borgeren har skiftet målgruppe. Nyt møde: onsdag 9. december 2026 kl. 14.00 (plads 1 af 3).",
   },
-  help: { greeting: "Hej Mette! Jeg er Sparring.", forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }] },
+  help: {
+    greeting: "Hej Mette! Jeg er Sparring.",
+    forums: [{ ageRange: "15–29 år", name: "Sparring unge (15-29)" }],
+    roleSections: [{ heading: OVERVIEW_TEXT.helpHeading, commands: [...OVERVIEW_TEXT.helpCommands] }],
+  },
   ...PLAN_CARD_FIXTURES,
   ...OVERVIEW_CARD_FIXTURES,
 };

@@ -35,8 +35,11 @@ export const OVERVIEW_CARD_FIXTURES: Pick<CardData, "overview"> = {
     agenda: meetings.map((title) => ({ title, value: T.meetingLoad(6, 6, false) })),
     hasAgenda: true,
     bostotte: Object.values(T.bostotte).map((title) => ({ title, value: big })),
-    plans: Object.values(T.plans).map((title) => ({ title, value: big })),
-    plansNote: "",
+    plans: [...forumNames, T.total].map((title) => ({
+      title,
+      value: T.planLine({ agreed: big, active: big, ended: big, onTime: big, late: big, overdue: big }),
+    })),
+    plansNote: T.plansNote(5),
     parked: T.parked(12345),
     population: Object.values(T.ageGroups).map((group) => ({ group, joint: "<3", employment: "≥3", open: big, total: big })),
     populationColumns: T.populationColumns,

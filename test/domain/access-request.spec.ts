@@ -49,12 +49,14 @@ describe("a citizen's access request (GDPR art. 15, SPEC §9)", () => {
     expect(outcome.caseNos).toEqual([first, second]);
     expect(outcome.auditMonths).toBe(6);
     expect(outcome.entries.map((e) => [e.caseNo, e.action, e.user])).toEqual([
+      [first, "raise", CASEWORKER.aadObjectId],
+      [second, "raise", CASEWORKER.aadObjectId],
       [first, "view-details", COORDINATOR.aadObjectId],
       [second, "view-details", COORDINATOR.aadObjectId],
       [undefined, "follow", CASEWORKER.aadObjectId],
       [undefined, "access-request", ADMINISTRATOR.aadObjectId],
     ]);
-    expect(outcome.entries[0]).toMatchObject({ purpose: "sparring", at: new Date(MONDAY_MORNING.getTime() + 60_000).toISOString() });
+    expect(outcome.entries[2]).toMatchObject({ purpose: "sparring", at: new Date(MONDAY_MORNING.getTime() + 60_000).toISOString() });
   });
 
   it("audits the request beside the citizen", async () => {

@@ -74,6 +74,13 @@ describe("validateDraft", () => {
     expect(validateDraft(validDraft({ health: "1\r\n2\r\n3\r\n4\r\n5\r\n6" }), municipality, meetingDay).ok).toBe(false);
   });
 
+  it("takes a required text of invisible characters only as empty, and keeps what is visible as typed", () => {
+    const invisible = validateDraft(validDraft({ health: "\u200B\u2060 \u200B" }), municipality, meetingDay);
+    expect(invisible).toMatchObject({ ok: false, errors: { health: "required" } });
+    const kept = validateDraft(validDraft({ health: "\u200BSmerter\u200Bog søvn\u2060" }), municipality, meetingDay);
+    expect(kept.ok && kept.value.health).toBe("Smerter\u200Bog søvn");
+  });
+
   it("requires a department", () => {
     expect(validateDraft(validDraft({ department: "" }), municipality, meetingDay)).toEqual({
       ok: false,

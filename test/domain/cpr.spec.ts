@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { ageOn, cprLookupKey, maskCpr, parseCpr } from "../../src/domain/cpr.js";
+import { ageOn, cprLookupKey, maskCpr, maskCprNumbers, parseCpr } from "../../src/domain/cpr.js";
 import { fakeCpr } from "../support/fixtures.js";
 
 const birthDates = fc
@@ -77,6 +77,17 @@ describe("maskCpr", () => {
     const masked = maskCpr(digits);
     expect(masked).toBe(`${digits.slice(0, 6)}-xxxx`);
     expect(masked).not.toMatch(/\d{7}/);
+  });
+});
+
+describe("maskCprNumbers", () => {
+  it("masks a CPR number typed into a text, however it is written", () => {
+    for (const typed of ["610190-4321", "6101904321", "610190 4321", "610190–4321", "６１０１９０－４３２１"])
+      expect(maskCprNumbers(`Navn ${typed}, kollega`)).toMatch(/^Navn [0-9０-９]{6}-xxxx, kollega$/);
+  });
+
+  it("leaves other numbers alone: longer runs, dates, phone numbers", () => {
+    for (const text of ["sag 12345678901", "2026-11-23", "tlf. 86 12 34 56", "61019043210"]) expect(maskCprNumbers(text)).toBe(text);
   });
 });
 

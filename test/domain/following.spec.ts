@@ -128,6 +128,19 @@ describe("listing and ending followings", () => {
   });
 });
 
+describe("someone without an Entra object id", () => {
+  it("follows nobody: lists nothing, ends and hands over nothing, and never reaches storage with an empty id", async () => {
+    const { deps } = setup();
+    const followed = await follow(deps, { municipality, cpr: fakeCprForAge(36, NOW), purpose: "andet", user: me });
+    if (followed.kind !== "followed") throw new Error(followed.kind);
+    const citizenId = followed.citizenId;
+    expect(await followedBy(deps, { municipality, user: "" })).toEqual({ kind: "list", citizens: [] });
+    expect(await unfollow(deps, { municipality, citizenId, reason: "andet", user: "" })).toEqual({ kind: "not-following" });
+    expect(await handOverFollowing(deps, { municipality, citizenId, from: "", to: COLLEAGUE })).toEqual({ kind: "not-following" });
+    expect((await followedBy(deps, { municipality, user: me })).citizens.map((c) => c.citizenId)).toEqual([citizenId]);
+  });
+});
+
 describe("handing a following over (sagsbehandlerskift)", () => {
   it("moves the following to another employment caseworker, who is told once", async () => {
     const { deps, citizens, outbox } = setup();

@@ -66,7 +66,7 @@ describe("publishing agendas (SPEC §4)", () => {
   });
 
   it("publishes nothing for a cancelled meeting", async () => {
-    await ports.meetings.cancel(municipality.tenantId, meetingOf("voksne:2026-11-25"), COORDINATOR.aadObjectId);
+    await ports.meetings.cancel(municipality.tenantId, { ...meetingOf("voksne:2026-11-25"), capacity: 3 }, COORDINATOR.aadObjectId);
     ports.clock.set(new Date(ADULT_DEADLINE.getTime() + 30_000));
     expect(await publishDueAgendas(ports, municipality)).toEqual(["unge:2026-11-24"]);
     expect(agendaMessages().map((m) => m.content)).toEqual([{ kind: "agenda", forumId: "unge", date: "2026-11-24", late: true }]);
@@ -140,7 +140,7 @@ describe("rolling over cases not decided at a meeting (SPEC §4)", () => {
 
   it("leaves the cases of a cancelled meeting to the cancellation", async () => {
     const { record } = await raised(ports, municipality);
-    await ports.meetings.cancel(municipality.tenantId, meetingOf("voksne:2026-11-25"), COORDINATOR.aadObjectId);
+    await ports.meetings.cancel(municipality.tenantId, { ...meetingOf("voksne:2026-11-25"), capacity: 3 }, COORDINATOR.aadObjectId);
     ports.clock.set(new Date(ROLL_OVER_DUE.getTime() + 60_000));
     expect(await rollOverEndedMeetings(ports, municipality)).toBe(0);
     expect(await ports.cases.get(municipality.tenantId, record.caseNo)).toEqual(record);

@@ -7,6 +7,9 @@ import { CASEWORKER, COORDINATOR, fakeCpr, testMunicipality, YOUTH_COORDINATOR }
 import { inMemoryPorts, MONDAY_MORNING, type InMemoryPorts } from "../support/in-memory/index.js";
 import { fillOpenMeetings, meetingOf, raised } from "../support/scenarios.js";
 
+/** A case's audit rows after its first ("raise", written with the case; see case-repository contract). */
+const afterRaise = (row: { action: string }) => row.action !== "raise";
+
 let ports: InMemoryPorts;
 let municipality: Municipality;
 
@@ -42,7 +45,7 @@ describe("moving a case (SPEC §4)", () => {
     });
     expect(await bookingsOf("voksne:2026-11-25")).toEqual([]);
     expect(await bookingsOf("voksne:2026-12-09")).toEqual([{ slot: 0, caseNo: 1 }]);
-    expect(ports.cases.auditOf(municipality.tenantId, 1)).toEqual([
+    expect(ports.cases.auditOf(municipality.tenantId, 1).filter(afterRaise)).toEqual([
       { at: MONDAY_MORNING.toISOString(), user: COORDINATOR.aadObjectId, action: "move", purpose: "moved" },
     ]);
     expect(
@@ -98,7 +101,14 @@ describe("moving a case (SPEC §4)", () => {
       expect(await move(record, { kind: "meeting", key })).toEqual({ kind: "unknown-meeting" });
     }
     expect(await ports.cases.get(municipality.tenantId, record.caseNo)).toEqual(record);
-    expect(ports.cases.auditOf(municipality.tenantId, record.caseNo)).toEqual([]);
+    expect(ports.cases.auditOf(municipality.tenantId, record.caseNo).filter(afterRaise)).toEqual([]);
+  });
+
+  it("moves only to a meeting the move form offers, never one years ahead (a tampered card)", async () => {
+    const { record } = await raised(ports, municipality);
+    for (const key of ["voksne:9999-12-29", "voksne:2040-11-28"])
+      expect(await move(record, { kind: "meeting", key })).toEqual({ kind: "unknown-meeting" });
+    expect(await ports.cases.get(municipality.tenantId, record.caseNo)).toEqual(record);
   });
 
   it("does not move an acute case, which has no meeting", async () => {
@@ -156,7 +166,7 @@ describe("the meetings a case can be moved to", () => {
   it("lists the forum's next six meetings but the case's own, with their free slots, leaving cancelled ones out", async () => {
     const { record } = await raised(ports, municipality);
     await ports.meetings.claimSlot(municipality.tenantId, { ...meetingOf("voksne:2026-12-09"), capacity: 3 }, 500);
-    await ports.meetings.cancel(municipality.tenantId, meetingOf("voksne:2026-12-23"), COORDINATOR.aadObjectId);
+    await ports.meetings.cancel(municipality.tenantId, { ...meetingOf("voksne:2026-12-23"), capacity: 3 }, COORDINATOR.aadObjectId);
     const outcome = await moveOptions(ports, { municipality, caseNo: record.caseNo, user: COORDINATOR.aadObjectId });
     expect(outcome.kind).toBe("options");
     if (outcome.kind !== "options") return;
@@ -222,7 +232,7 @@ describe("cancelling a meeting", () => {
       cancelledBy: COORDINATOR.aadObjectId,
     });
     expect(await bookingsOf("voksne:2026-11-25")).toEqual([]);
-    expect(ports.cases.auditOf(municipality.tenantId, 1)).toEqual([
+    expect(ports.cases.auditOf(municipality.tenantId, 1).filter(afterRaise)).toEqual([
       { at: MONDAY_MORNING.toISOString(), user: COORDINATOR.aadObjectId, action: "move", purpose: "meeting-cancelled" },
     ]);
     expect(
@@ -273,6 +283,13 @@ describe("cancelling a meeting", () => {
     });
     expect((await ports.meetings.status(municipality.tenantId, meetingOf("voksne:2026-11-25"))).cancelled).toBe(false);
   });
+
+  it("does not cancel a meeting that has already been held (a tampered card)", async () => {
+    const held = { municipality, meetingKey: "voksne:2026-11-11" };
+    expect(await prepareMeetingCancellation(ports, { ...held, user: COORDINATOR.aadObjectId })).toEqual({ kind: "unknown-meeting" });
+    expect(await cancelMeeting(ports, { ...held, by: COORDINATOR.aadObjectId })).toEqual({ kind: "unknown-meeting" });
+    expect((await ports.meetings.status(municipality.tenantId, meetingOf("voksne:2026-11-11"))).cancelled).toBe(false);
+  });
 });
 
 describe("moving every case of a meeting on", () => {
@@ -291,7 +308,7 @@ describe("moving every case of a meeting on", () => {
       [record.caseNo, "voksne:2026-12-09", 1],
     ]);
     expect(unplaced).toEqual([]);
-    expect(ports.cases.auditOf(municipality.tenantId, record.caseNo)).toEqual([
+    expect(ports.cases.auditOf(municipality.tenantId, record.caseNo).filter(afterRaise)).toEqual([
       { at: MONDAY_MORNING.toISOString(), user: "sparring", action: "move", purpose: "rolled-over" },
     ]);
   });

@@ -721,7 +721,7 @@ describe("remindPlanFollowUps", () => {
     await active();
     ports.clock.set("2027-02-01T08:00:00Z");
     await remindPlanFollowUps(ports, municipality);
-    await ports.meetings.cancel(tenant(), { forumId: "voksne", date: "2027-02-10" }, COORDINATOR.aadObjectId);
+    await ports.meetings.cancel(tenant(), { forumId: "voksne", date: "2027-02-10", capacity: 3 }, COORDINATOR.aadObjectId);
     await ports.meetings.releaseSlot(tenant(), { forumId: "voksne", date: "2027-02-10" }, 0, caseNo());
     const report = await remindPlanFollowUps(ports, municipality);
     expect(report.booked).toEqual([`${caseNo()}:2027-02-01`]);

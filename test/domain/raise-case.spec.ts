@@ -114,7 +114,7 @@ describe("raising a case", () => {
     });
 
     it("passes over a cancelled meeting", async () => {
-      await ports.meetings.cancel(municipality.tenantId, meetingOf("voksne:2026-11-25"), "koordinator");
+      await ports.meetings.cancel(municipality.tenantId, { ...meetingOf("voksne:2026-11-25"), capacity: 3 }, "koordinator");
       const { record, booking } = await raised(ports, municipality);
       expect(record.meetingKey).toBe("voksne:2026-12-09");
       expect(booking!.skippedFull.map(meetingKey)).toEqual(["voksne:2026-11-25"]);

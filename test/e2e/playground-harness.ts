@@ -56,6 +56,9 @@ export async function startStack(current: DemoUserKey = "caseworker") {
     get page() {
       return page;
     },
+    /** The bot's settings and its storage, for a spec that seeds data through the use cases or ports. */
+    config,
+    storageConnectionString: storage.connectionString,
     /**
      * Signs in as someone else: the Playground shows one user per run, so it is restarted
      * with that user's config against the same bot and storage (see README).

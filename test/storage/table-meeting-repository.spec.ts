@@ -46,4 +46,30 @@ describe("booking slots (Azurite)", () => {
     expect(await meetings.bookings(tenant, m)).toEqual(claimedBy.sort((a, b) => a.slot - b.slot));
     expect(await meetings.claimSlot(tenant, m, 9)).toBeUndefined();
   });
+
+  it("gives no slot to a booking that looked at the meeting before it was cancelled, and counts closed slots as no bookings", async () => {
+    const tenant = randomUUID();
+    const m = meeting("2027-05-11", 3);
+    expect(await meetings.claimSlot(tenant, m, 1)).toBe(0);
+    const seenBefore = await meetings.slotsSeen(tenant, m);
+    expect(seenBefore).toEqual({ bookings: [{ slot: 0, caseNo: 1 }], cancelled: false });
+    expect(await meetings.cancel(tenant, m, "koordinator")).toBe(true);
+    expect(await meetings.claimSlot(tenant, m, 2, seenBefore)).toBeUndefined();
+    expect(await meetings.bookings(tenant, m)).toEqual([{ slot: 0, caseNo: 1 }]);
+    expect(await meetings.slotsSeen(tenant, m)).toEqual({ bookings: [{ slot: 0, caseNo: 1 }], cancelled: true });
+    // Cancelling again closes nothing twice and books nothing.
+    expect(await meetings.cancel(tenant, m, "koordinator")).toBe(false);
+    expect(await meetings.bookings(tenant, m)).toEqual([{ slot: 0, caseNo: 1 }]);
+  });
+
+  it("books from an earlier look that has gone stale: a slot taken since is skipped, one freed since is found again", async () => {
+    const tenant = randomUUID();
+    const m = meeting("2027-05-18", 2);
+    const empty = await meetings.slotsSeen(tenant, m);
+    expect(await meetings.claimSlot(tenant, m, 1)).toBe(0);
+    expect(await meetings.claimSlot(tenant, m, 2, empty)).toBe(1);
+    const full = await meetings.slotsSeen(tenant, m);
+    await meetings.releaseSlot(tenant, m, 0, 1);
+    expect(await meetings.claimSlot(tenant, m, 3, full)).toBe(0);
+  });
 });

@@ -2,13 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { OverviewEvent } from "../../src/domain/overview-events.js";
-import { periodsEndingAt } from "../../src/domain/overview.js";
+import { DAY_MS, periodsEndingAt, tallyEvents } from "../../src/domain/overview.js";
+import { settledBefore, type OverviewSummary } from "../../src/domain/overview-events.js";
+import { readPeriod, SUMMARY_VERSION } from "../../src/domain/overview-summaries.js";
 import { TableOutbox } from "../../src/storage/table-outbox.js";
 import { monthsBetween, TableOverviewLog } from "../../src/storage/table-overview-log.js";
 import { openTables, type TableClients } from "../../src/storage/table-storage.js";
 import { notification } from "../../src/domain/notification.js";
 
 const NOW = new Date("2026-11-23T07:00:00Z");
+const ZONE = "Europe/Copenhagen";
 const WEEK = 7 * 86_400_000;
 let tables: TableClients;
 
@@ -95,6 +98,82 @@ describe("TableOverviewLog: period-scoped reading (SPEC §8, §9: no whole-table
     expect(twoYears).toBeGreaterThan(100);
     expect(twoYears).toBeLessThan(200);
   }, 120_000);
+
+  it("reads a few hundred rows for a 365-day overview (summaries of months and days, events at the edges), two years stored", async () => {
+    const tenant = randomUUID();
+    const seeding = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+    const events = weeksOfEvents(104);
+    await seeding.record(tenant, events);
+    const counted = counting(tables.caseIndex);
+    const log = new TableOverviewLog(counted.table, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+    const read = async () => {
+      const { current, previous } = periodsEndingAt(NOW, 365);
+      return Promise.all([readPeriod(log, tenant, current, NOW, ZONE), readPeriod(log, tenant, previous, NOW, ZONE)]);
+    };
+    await read(); // the first reader makes the summaries, once
+    const before = counted.rows();
+    const [now, earlier] = await read();
+    const rows = counted.rows() - before;
+    expect(events.length).toBeGreaterThan(8_000);
+    expect(rows).toBeLessThan(300);
+    expect(rows).toBe(now.tallies.length + now.events.length + earlier.tallies.length + earlier.events.length);
+  }, 180_000);
+
+  it("a 7-day overview through the summaries reads the same rows with three weeks or two years stored", async () => {
+    const rowsFor = async (weeks: number) => {
+      const tenant = randomUUID();
+      const seeding = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+      await seeding.record(tenant, weeksOfEvents(weeks));
+      const counted = counting(tables.caseIndex);
+      const log = new TableOverviewLog(counted.table, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+      const { current, previous } = periodsEndingAt(NOW, 7);
+      const readBoth = () => Promise.all([readPeriod(log, tenant, current, NOW, ZONE), readPeriod(log, tenant, previous, NOW, ZONE)]);
+      await readBoth();
+      const before = counted.rows();
+      await readBoth();
+      return counted.rows() - before;
+    };
+    const fewWeeks = await rowsFor(3);
+    expect(await rowsFor(104)).toBe(fewWeeks);
+    expect(fewWeeks).toBeLessThan(100);
+  }, 180_000);
+
+  it("stores a summary larger than one property in several, skips one larger than an entity, and drops a day's and month's on a new late event", async () => {
+    const tenant = randomUUID();
+    const log = new TableOverviewLog(tables.caseIndex, tables.cases, new TableOutbox(tables.cases, tables.outbox));
+    const summary = (span: string, cases: number): OverviewSummary => {
+      const tally = tallyEvents([], ZONE);
+      tally.raised["30+|voksne"] = Array.from({ length: cases }, (_, i) => 1_000_000 + i);
+      return { span, version: SUMMARY_VERSION, timeZone: ZONE, events: cases, tally };
+    };
+    const big = summary("2026-10", 20_000); // ~160,000 characters: six properties
+    const huge = summary("2026-09", 200_000); // over 1 MiB: not stored, read from its days instead
+    await log.storeSummaries(tenant, [big, huge, summary("2026-10-05", 3)]);
+    const runs = [
+      { from: "2026-09", to: "2026-10" },
+      { from: "2026-10-01", to: "2026-10-31" },
+    ];
+    expect(await log.summaries(tenant, runs)).toEqual([big, summary("2026-10-05", 3)]);
+
+    const late = {
+      kind: "withdrawn",
+      id: "case:9:v2:withdrawn",
+      at: "2026-10-05T10:00:00.000Z",
+      caseNo: 9,
+      forumId: "voksne",
+      ageGroup: "30+",
+    } as const;
+    const settled = settledBefore(NOW);
+    await log.record(tenant, [late], { settledBefore: settled });
+    expect(await log.summaries(tenant, runs)).toEqual([]);
+    // The same late event again (a repeat): the summaries made since stay.
+    await log.storeSummaries(tenant, [big, summary("2026-10-05", 3)]);
+    await log.record(tenant, [late], { settledBefore: settled });
+    expect(await log.summaries(tenant, runs)).toHaveLength(2);
+    expect(await log.between(tenant, new Date("2026-10-05T00:00:00Z"), new Date(Date.parse("2026-10-05T00:00:00Z") + DAY_MS))).toEqual([
+      late,
+    ]);
+  }, 60_000);
 
   it("an event written again (a re-delivered turn) is one row", async () => {
     const tenant = randomUUID();

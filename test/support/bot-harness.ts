@@ -51,6 +51,8 @@ export async function startBotHarness(o: {
   logger?: Logger;
   /** Where role lists are looked up (e.g. a GraphDirectory on a local Graph stub); default: the object ids as configured. */
   directory?: Directory;
+  /** More municipalities served by the same bot (other tenants), e.g. to send an activity from another configured tenant. */
+  otherMunicipalities?: Municipality[];
 }) {
   const sent: SentActivity[] = [];
   /** Answers for the next requests to the connector; when empty, 200. */
@@ -80,7 +82,7 @@ export async function startBotHarness(o: {
     adapter,
     encryptionKey: o.encryptionKey ?? Buffer.alloc(32, 3),
     timeZone: "Europe/Copenhagen",
-    municipalities: new Map([[o.municipality.tenantId, o.municipality]]),
+    municipalities: new Map([o.municipality, ...(o.otherMunicipalities ?? [])].map((m) => [m.tenantId, m])),
     logger,
     clock: { now: o.now ?? (() => new Date()) },
     directory: o.directory,
@@ -92,7 +94,7 @@ export async function startBotHarness(o: {
     adapter,
     logic: (ctx) => bot.run(ctx).then(() => undefined),
     localOnly: true,
-    allowedTenants: new Set([o.municipality.tenantId]),
+    allowedTenants: new Set([o.municipality.tenantId, ...(o.otherMunicipalities ?? []).map((m) => m.tenantId)]),
     health: async () => ({ storage: true }),
     logger,
     bostotteEvents: bostotteEvents(deps),

@@ -66,7 +66,12 @@ describe("the case in the forum channel", () => {
     }))
       audit.push(`${row.action}:${row.user}`);
     expect(audit.sort()).toEqual(
-      [`view-details:${COORDINATOR.aadObjectId}`, `view-details:${CASEWORKER.aadObjectId}`, `view-refused:${OUTSIDER.aadObjectId}`].sort(),
+      [
+        `raise:${CASEWORKER.aadObjectId}`,
+        `view-details:${COORDINATOR.aadObjectId}`,
+        `view-details:${CASEWORKER.aadObjectId}`,
+        `view-refused:${OUTSIDER.aadObjectId}`,
+      ].sort(),
     );
     const back = await bot.execute(VERBS.showCaseCard, { caseNo }, COORDINATOR);
     expect(JSON.stringify(back.body.value)).not.toContain(cpr);

@@ -32,6 +32,7 @@ export interface OverviewCard {
 }
 
 const FORUM_COLUMNS = ["raised", "acute", "start", "no-basis", "more-information", "postpone", "pending", "moved"] as const;
+const PLAN_COLUMNS = ["agreed", "active", "ended", "followUpsOnTime", "followUpsLate", "followUpsOverdue"] as const;
 
 /**
  * The managers' overview (SPEC §8): counts per forum, time to decision, decisions per week
@@ -84,8 +85,15 @@ export function overviewCard(view: ViewContext, report: OverviewReport, note = "
     alsoHidden: (_, j) => j === 2 && kinds[3]!.hidden,
   })[0]!;
 
-  const p = figures.plans;
-  const plans = guardCounts([[p.agreed, p.active, p.followUpsOnTime, p.followUpsOverdue]], { threshold })[0]!;
+  // Plans per forum with the total row: a column of forums sums to its total, so it is guarded as one.
+  const planRows = guardCounts(
+    figures.forums.map(({ figures: f }) => PLAN_COLUMNS.map((c) => f.plans[c])),
+    { threshold, columnTotals: true },
+  );
+  const planFact = (title: string, row: ShownCount[]) => {
+    const [agreed, active, ended, onTime, late, overdue] = row.map(shown) as [string, string, string, string, string, string];
+    return { title, value: T.planLine({ agreed, active, ended, onTime, late, overdue }) };
+  };
 
   const bucketLabel = (key: string) => (figures.bucket === "week" ? T.week(key) : T.month(key));
   const agendaLabel = (a: OverviewReport["agenda"][number]) =>
@@ -145,15 +153,11 @@ export function overviewCard(view: ViewContext, report: OverviewReport, note = "
       { title: T.bostotte.caseworker, value: reached[0]!.text },
       { title: T.bostotte.forum, value: reached[1]!.text },
     ],
-    plans: p.recorded
-      ? [
-          { title: T.plans.agreed, value: plans[0]!.text },
-          { title: T.plans.active, value: plans[1]!.text },
-          { title: T.plans.onTime, value: plans[2]!.text },
-          { title: T.plans.overdue, value: plans[3]!.text },
-        ]
-      : [],
-    plansNote: p.recorded ? "" : T.plansNotRecorded,
+    plans: [
+      ...figures.forums.map(({ forumId }, i) => planFact(forumName(municipality, forumId), planRows[i]!)),
+      planFact(T.total, planRows[planRows.length - 1]!),
+    ],
+    plansNote: T.plansNote(municipality.planFollowUpGraceWorkingDays),
     parked: T.parked(report.parked.count),
     population: [
       ...AGE_GROUPS.map((g, i) => ({

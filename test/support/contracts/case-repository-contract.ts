@@ -50,6 +50,9 @@ const auditEntry = (at: string, action: AuditEntry["action"] = "decide"): AuditE
  * What every {@link CaseRepository} must do, whatever stores it (botbuilder runs one
  * storage suite against every `Storage` the same way).
  */
+/** The audit row a raise commits with its case. */
+const raiseEntry = (record: CaseRecord): AuditEntry => ({ at: record.raisedAt, user: record.raisedBy, action: "raise", purpose: "raise" });
+
 export function caseRepositoryContract(name: string, make: () => Promise<CaseRepositoryUnderTest>): void {
   describe(`CaseRepository contract: ${name}`, () => {
     describe("raising a case", () => {
@@ -114,6 +117,8 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
         expect(again).toEqual({ created: false, record: first.record });
         expect(placements).toBe(1);
         expect(await cases.listRaisedBy(tenantId, CASEWORKER.aadObjectId, 20)).toHaveLength(1);
+        // Raising is audited once, with the case (SPEC §9), by the raising caseworker.
+        expect(await harness.auditOf(first.record.caseNo)).toEqual([raiseEntry(first.record)]);
         expect((await harness.messagesOf(first.record.caseNo)).map((m) => m.dedupeKey)).toEqual([`case:${first.record.caseNo}:card`]);
       });
 
@@ -267,7 +272,7 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
         expect(changed).toMatchObject(expected);
         expect(seen).toMatchObject(expected);
         expect(await cases.get(tenantId, 1)).toEqual(changed);
-        expect(await harness.auditOf(1)).toEqual([auditEntry("2026-11-25T13:05:00.000Z")]);
+        expect(await harness.auditOf(1)).toEqual([raiseEntry(record), auditEntry("2026-11-25T13:05:00.000Z")]);
         expect(await harness.messagesOf(1)).toEqual([
           expect.objectContaining({
             dedupeKey: "case:1:v2:raiser",
@@ -280,7 +285,7 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
       it("changes nothing when the case is no longer at the expected version: no audit row, no messages", async () => {
         const harness = await make();
         const { cases, tenantId } = harness;
-        await cases.raise(randomUUID(), newCase(tenantId), booked("voksne:2026-11-25", 0), noMessages);
+        const { record } = await cases.raise(randomUUID(), newCase(tenantId), booked("voksne:2026-11-25", 0), noMessages);
         const message = () => [
           notification(
             tenantId,
@@ -292,7 +297,7 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
         ];
         expect(await cases.change(tenantId, 1, 2, { state: "closed" }, auditEntry("2026-11-25T13:00:00.000Z"), message)).toBeUndefined();
         expect(await cases.get(tenantId, 1)).toMatchObject({ state: "booked", version: 1 });
-        expect(await harness.auditOf(1)).toEqual([]);
+        expect(await harness.auditOf(1)).toEqual([raiseEntry(record)]);
         expect(await harness.messagesOf(1)).toEqual([]);
       });
 
@@ -322,7 +327,7 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
           harness.cases.change(harness.tenantId, 1, 1, { state: "closed" }, auditEntry("2026-11-25T13:00:00.000Z"), failing),
         ).rejects.toThrow("no messages");
         expect(await harness.cases.get(harness.tenantId, 1)).toMatchObject({ state: "acute", version: 1 });
-        expect(await harness.auditOf(1)).toEqual([]);
+        expect((await harness.auditOf(1)).map((row) => row.action)).toEqual(["raise"]);
       });
 
       it("refuses a change whose message was committed with the case before (the same event twice)", async () => {
@@ -401,7 +406,7 @@ export function caseRepositoryContract(name: string, make: () => Promise<CaseRep
         await harness.cases.audit(harness.tenantId, 1, seen);
         await harness.cases.audit(harness.tenantId, 1, later);
         await harness.cases.audit(harness.tenantId, 1, refused);
-        const rows = await harness.auditOf(1);
+        const rows = (await harness.auditOf(1)).filter((row) => row.action !== "raise");
         expect(rows).toHaveLength(3);
         expect(rows.slice(0, 2)).toEqual(expect.arrayContaining([seen, refused]));
         expect(rows[2]).toEqual(later);

@@ -9,7 +9,7 @@ import { InMemoryRetentionIndex } from "./retention-index.js";
 
 /**
  * Cases in memory, with the semantics of `TableCaseRepository`: one case per submitted
- * form, numbers 1, 2, 3… per tenant (a repeated submission uses one up, as in storage),
+ * form, numbers 1, 2, 3… per tenant (a repeated submission uses none up, as in storage),
  * conditional changes that commit their audit row and messages with them. Records are
  * copied in and out, so a caller mutating one changes nothing stored.
  */
@@ -31,32 +31,38 @@ export class InMemoryCaseRepository implements CaseRepository {
     draft: NewCase,
     place: (caseNo: number) => Promise<Placement>,
     messages: (record: CaseRecord) => Notification[],
+    alongside: (record: CaseRecord) => Promise<void> = async () => undefined,
   ): Promise<RaisedCase> {
     const { tenantId } = draft;
-    const caseNo = (this.lastCaseNo.get(tenantId) ?? 0) + 1;
-    this.lastCaseNo.set(tenantId, caseNo);
     const submission = `${tenantId}|${draft.raisedBy}|${submissionId}`;
-    const winner = this.submissions.get(submission);
-    if (winner === undefined) this.submissions.set(submission, caseNo);
-    const number = winner ?? caseNo;
-    const claimedNow = winner === undefined;
+    // The number and the form's claim go together: a repeated form uses up no number.
+    let number = this.submissions.get(submission);
+    const claimedNow = number === undefined;
+    if (number === undefined) {
+      number = (this.lastCaseNo.get(tenantId) ?? 0) + 1;
+      this.lastCaseNo.set(tenantId, number);
+      this.submissions.set(submission, number);
+    }
 
     const earlier = claimedNow ? undefined : this.records.get(key(tenantId, number));
     if (earlier) {
-      this.indexRaised(draft, number);
+      this.indexRaised(earlier, number);
+      await alongside(structuredClone(earlier));
       return { record: structuredClone(earlier), created: false };
     }
     const placement = await place(number);
     // A repeat of this submission may have completed it while we were placing.
     const completed = this.records.get(key(tenantId, number));
     if (completed) {
-      this.indexRaised(draft, number);
+      this.indexRaised(completed, number);
       return { record: structuredClone(completed), created: false };
     }
     const record = newRecord(number, draft, placement);
     this.outbox.commit(caseSource(tenantId, number), messages(structuredClone(record)));
     this.records.set(key(tenantId, number), record);
+    this.appendAudit(tenantId, number, { at: draft.raisedAt, user: draft.raisedBy, action: "raise", purpose: "raise" });
     this.indexRaised(draft, number);
+    await alongside(structuredClone(record));
     // Created by this call, also when an earlier attempt claimed the form but stored nothing.
     return { record: structuredClone(record), created: true };
   }
@@ -177,7 +183,7 @@ export class InMemoryCaseRepository implements CaseRepository {
     this.audits.set(key(tenantId, caseNo), rows);
   }
 
-  private indexRaised(draft: NewCase, caseNo: number): void {
+  private indexRaised(draft: Pick<NewCase, "tenantId" | "raisedBy">, caseNo: number): void {
     const index = `${draft.tenantId}|${draft.raisedBy}`;
     this.raisedBy.set(index, (this.raisedBy.get(index) ?? new Set()).add(caseNo));
   }

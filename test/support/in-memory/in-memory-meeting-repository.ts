@@ -1,5 +1,5 @@
 import type { Notification } from "../../../src/domain/notification.js";
-import type { MeetingRepository, MeetingSlotRef, MeetingStatus } from "../../../src/domain/ports.js";
+import type { MeetingRepository, MeetingSlotRef, MeetingSlotsSeen, MeetingStatus } from "../../../src/domain/ports.js";
 import { DuplicateMessageError, meetingSource, type InMemoryOutbox } from "./in-memory-outbox.js";
 
 type MeetingKey = { forumId: string; date: string };
@@ -14,7 +14,8 @@ export class InMemoryMeetingRepository implements MeetingRepository {
 
   constructor(private readonly outbox: InMemoryOutbox) {}
 
-  async claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number): Promise<number | undefined> {
+  /** `seen` only saves Table Storage a read; memory always knows the meeting as it is now. */
+  async claimSlot(tenantId: string, meeting: MeetingSlotRef, caseNo: number, _seen?: MeetingSlotsSeen): Promise<number | undefined> {
     const taken = this.slotsOf(tenantId, meeting);
     for (const [slot, holder] of taken) if (holder === caseNo) return slot;
     if (this.statusOf(tenantId, meeting).cancelled) return undefined;
@@ -24,6 +25,10 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       return slot;
     }
     return undefined;
+  }
+
+  async slotsSeen(tenantId: string, meeting: MeetingKey): Promise<MeetingSlotsSeen> {
+    return { bookings: await this.bookings(tenantId, meeting), cancelled: this.statusOf(tenantId, meeting).cancelled };
   }
 
   async releaseSlot(tenantId: string, meeting: MeetingKey, slot: number, caseNo: number): Promise<void> {
@@ -39,7 +44,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return { ...this.statusOf(tenantId, meeting) };
   }
 
-  async cancel(tenantId: string, meeting: MeetingKey, by: string): Promise<boolean> {
+  async cancel(tenantId: string, meeting: MeetingSlotRef, by: string): Promise<boolean> {
     const current = this.statusOf(tenantId, meeting);
     if (current.cancelled) return false;
     this.statuses.set(meetingSource(tenantId, meeting), { ...current, cancelled: true, cancelledBy: by });
