@@ -149,6 +149,7 @@ const FIXTURES: { [N in CardName]: CardData[N] } = {
     health: long,
     social: long,
     question: long,
+    additionalInfo: long,
     showCaseCard: VERBS.showCaseCard,
   },
   agenda: {

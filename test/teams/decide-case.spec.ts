@@ -204,6 +204,10 @@ describe("recording a decision on the case card", () => {
     expect(added.body.value).toContain("Oplysningerne er tilføjet");
     const back = (await bot.deps.cases.get(municipality.tenantId, record.caseNo))!;
     expect(back).toMatchObject({ state: "booked", additionalInfo: "Lægeerklæring vedlagt i sagen" });
+    // The coordinators see what was added when they open the details for the next meeting.
+    const details = cardTexts((await bot.execute(VERBS.showCaseDetails, { caseNo: record.caseNo }, COORDINATOR)).body.value);
+    expect(details).toContain('Oplysninger tilføjet efter "Mere information"');
+    expect(details).toContain("Lægeerklæring vedlagt i sagen");
     const twice = await bot.execute(
       VERBS.addInformation,
       { caseNo: asked.caseNo, version: asked.version, information: "igen" },

@@ -17,6 +17,8 @@ export interface CaseDetailsCard {
   health: string;
   social: string;
   question: string;
+  /** What the caseworker added after the forum asked for more information; "" when nothing. */
+  additionalInfo: string;
   showCaseCard: typeof VERBS.showCaseCard;
 }
 
@@ -36,6 +38,7 @@ export function caseDetailsCard(view: ViewContext, record: CaseRecord): CardJson
     health: escapeMarkdown(record.health),
     social: escapeMarkdown(record.social),
     question: escapeMarkdown(record.question),
+    additionalInfo: escapeMarkdown(record.additionalInfo),
     showCaseCard: VERBS.showCaseCard,
   });
 }
