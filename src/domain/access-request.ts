@@ -69,6 +69,7 @@ export async function answerAccessRequest(
     ...caseRows.flatMap((rows, i) => rows.map((row) => ({ ...row, caseNo: caseNos[i]! }))),
   ];
   // Oldest first; at the same instant a case's rows before the citizen's (so the request, just written, is last).
-  entries.sort((a, b) => a.at.localeCompare(b.at) || (a.caseNo ?? Infinity) - (b.caseNo ?? Infinity));
+  const order = (e: AccessLogEntry) => e.caseNo ?? Number.MAX_SAFE_INTEGER;
+  entries.sort((a, b) => a.at.localeCompare(b.at) || order(a) - order(b));
   return { kind: "report", cprDigits, caseNos, entries, auditMonths: municipality.retention.auditMonths };
 }

@@ -1,5 +1,5 @@
 import { Application, TurnState } from "@microsoft/teams-ai";
-import { ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from "botbuilder";
+import { INVOKE_RESPONSE_KEY, type TurnContext } from "botbuilder";
 import type { BotDeps } from "./bot-deps.js";
 import {
   followCitizen,
@@ -15,6 +15,7 @@ import {
   unfollowCitizen,
 } from "./bostotte-handlers.js";
 import type { CardJson } from "./cards.js";
+import { answerActionWithText } from "./turn.js";
 import { cancelMeeting, moveCase, showCancelMeeting, showMoveCase } from "./coordinator-handlers.js";
 import { addInformation, decideCase } from "./decision-handlers.js";
 import { bindForumChannel, showAgenda, showCaseCard, showCaseDetails, showStatus } from "./forum-handlers.js";
@@ -156,10 +157,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
       // A card action that failed (e.g. storage down) is answered with a text: Teams shows it and keeps the
       // card with what was typed on it, instead of an English error for an HTTP 501 without an answer.
       if (ctx.activity.type === "invoke" && (await isActionExecute(ctx)) && !ctx.turnState.get(INVOKE_RESPONSE_KEY)) {
-        await ctx.sendActivity({
-          type: ActivityTypes.InvokeResponse,
-          value: { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: TEXT.actionFailed } },
-        });
+        await answerActionWithText(ctx, TEXT.actionFailed);
       }
       if (ctx.activity.type === "message") await ctx.sendActivity(TEXT.genericError);
     } catch (sendError) {

@@ -4,7 +4,7 @@ import { DirectoryUnavailableError, listRoles, withDirectoryRoles, type RoleHold
 import type { BotDeps } from "./bot-deps.js";
 import { escapeMarkdown } from "./format.js";
 import { ROLES_TEXT, TEXT } from "./messages.js";
-import { readTurn, setTurnMunicipality, tenantOf } from "./turn.js";
+import { answerActionWithText, readTurn, setTurnMunicipality, tenantOf } from "./turn.js";
 
 const CARD_ACTION = "adaptiveCard/action";
 /** Per role in `roller`: enough to check a group's effect, short enough for one Teams message. */
@@ -41,10 +41,7 @@ export async function resolveTurnRoles(ctx: TurnContext, deps: BotDeps): Promise
 /** Answers a card action with a text (as `actionExecute` does for a string), or replies to a message. */
 async function refuse(ctx: TurnContext, text: string): Promise<void> {
   if (ctx.activity.type !== ActivityTypes.Invoke) return void (await ctx.sendActivity(text));
-  await ctx.sendActivity({
-    type: ActivityTypes.InvokeResponse,
-    value: { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text } },
-  });
+  await answerActionWithText(ctx, text);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TurnContext } from "botbuilder";
+import { ActivityTypes, TurnContext } from "botbuilder";
 import { z } from "zod";
 import type { Municipality } from "../domain/municipality.js";
 import type { BotDeps } from "./bot-deps.js";
@@ -117,4 +117,16 @@ export function channelOf(ctx: TurnContext): { conversationId: string; channelNa
     channelName,
     reference: JSON.stringify({ ...reference, activityId: undefined, conversation: { ...reference.conversation, id: conversationId } }),
   };
+}
+
+/**
+ * Answers a card action (`Action.Execute`) with a text, as `actionExecute` does for a string
+ * handler: Teams shows it and keeps the card as it was, with what the user typed. For turns
+ * ended before a handler ran (roles unknown) or after one failed (storage down).
+ */
+export async function answerActionWithText(ctx: TurnContext, text: string): Promise<void> {
+  await ctx.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text } },
+  });
 }
